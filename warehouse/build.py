@@ -1,0 +1,132 @@
+"""Schema and views of the warehouse, derived from the contract module and sql/.
+
+Raw tables hold the current rows of each template, with the load that brought them.
+Reference tables come from the contract's code lists. Each file in sql/ holds one select;
+it becomes a view named after the file, staging before marts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+
+from loaders.contract import (
+    CODE_LISTS,
+    COMMUNES_REUNION,
+    DYNAMIC_EXIT_CATEGORIES,
+    MOTIF_CATEGORIES,
+    MOTIF_CATEGORY_LABELS,
+    TEMPLATES,
+)
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+# Raise when the raw or bookkeeping tables change shape; views are rebuilt whenever sql/ changes.
+SCHEMA_VERSION = 1
+
+BOOKKEEPING = """
+create table if not exists meta (key varchar primary key, value varchar);
+create table if not exists load_log (
+    load_id integer primary key,
+    file_name varchar not null,   -- as given by the user (base name)
+    checksum varchar not null,    -- sha256 of the file's bytes
+    loaded_at timestamp not null,
+    user_name varchar,
+    templates varchar,            -- the templates found in the file, comma separated
+    row_count integer,
+    status varchar not null,      -- loaded | unchanged | rejected
+    message varchar
+);
+create table if not exists load_problems (
+    load_id integer not null, fichier varchar, feuille varchar, ligne integer,
+    colonne varchar, valeur varchar, regle varchar
+);
+create table if not exists returns (       -- the current version of each return
+    template varchar not null, siret varchar not null, annee integer not null,
+    load_id integer not null, row_count integer not null, content_hash varchar not null,
+    primary key (template, siret, annee)
+);
+create table if not exists return_events ( -- what each load did to each return
+    load_id integer not null, template varchar not null, siret varchar not null,
+    annee integer not null, action varchar not null, previous_load_id integer
+);
+"""
+
+
+def raw_table(template: str) -> str:
+    return f"raw_{template}"
+
+
+def raw_ddl(template: str) -> str:
+    t = TEMPLATES[template]
+    cols = ",\n    ".join(f"{c.name} {c.sql_type}" for c in t.columns)
+    return f"create table if not exists {raw_table(template)} (\n    {cols},\n    _load_id integer not null\n)"
+
+
+def _create_reference(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create or replace table ref_codes (liste varchar, code varchar, libelle varchar, rang integer)")
+    con.executemany(
+        "insert into ref_codes values (?, ?, ?, ?)",
+        [(lst, code, label, i) for lst, codes in CODE_LISTS.items() for i, (code, label) in enumerate(codes.items())],
+    )
+    con.execute(
+        "create or replace table ref_motif_sortie (motif_sortie varchar primary key, libelle varchar,"
+        " categorie varchar, categorie_libelle varchar, dynamique boolean)"
+    )
+    con.executemany(
+        "insert into ref_motif_sortie values (?, ?, ?, ?, ?)",
+        [
+            (code, CODE_LISTS["MOTIF_SORTIE"][code], cat, MOTIF_CATEGORY_LABELS[cat], cat in DYNAMIC_EXIT_CATEGORIES)
+            for cat, codes in MOTIF_CATEGORIES.items()
+            for code in codes
+        ],
+    )
+
+
+def sql_files() -> list[Path]:
+    return sorted((SQL_DIR / "staging").glob("*.sql")) + sorted((SQL_DIR / "marts").glob("*.sql"))
+
+
+def _sql_fingerprint() -> str:
+    h = hashlib.sha256(str(SCHEMA_VERSION).encode())
+    for f in sql_files():
+        h.update(f.name.encode() + f.read_bytes())
+    return h.hexdigest()
+
+
+def _create_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Each file becomes a view; a view that reads one not yet made is retried after it."""
+    pending = sql_files()
+    while pending:
+        failed = []
+        for f in pending:
+            try:
+                con.execute(f"create or replace view {f.stem} as\n{f.read_text()}")
+            except duckdb.CatalogException:
+                failed.append(f)
+        if len(failed) == len(pending):
+            # Nothing progressed: raise the real error of the first file.
+            con.execute(f"create or replace view {failed[0].stem} as\n{failed[0].read_text()}")
+        pending = failed
+
+
+def is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    try:
+        row = con.sql("select value from meta where key = 'fingerprint'").fetchone()
+    except duckdb.CatalogException:
+        return False
+    return row is not None and row[0] == _sql_fingerprint()
+
+
+def build(con: duckdb.DuckDBPyConnection) -> None:
+    """Create or upgrade everything; safe to run on a warehouse that is already current."""
+    con.execute(BOOKKEEPING)
+    for name in TEMPLATES:
+        con.execute(raw_ddl(name))
+    _create_reference(con)
+    if con.sql("select count(*) from raw_communes").fetchone()[0] == 0:
+        con.executemany("insert into raw_communes values (?, ?, ?, 0)", COMMUNES_REUNION)
+    _create_views(con)
+    con.execute("insert or replace into meta values ('fingerprint', ?), ('schema_version', ?)",
+                [_sql_fingerprint(), str(SCHEMA_VERSION)])

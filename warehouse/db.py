@@ -1,0 +1,173 @@
+"""Where the warehouse lives, its versions, and connections to it.
+
+The warehouse path (`warehouse/iae.duckdb` by default) is a symbolic link to the current
+version file in `<path>.versions/`. A write never touches the current file: it copies it
+to a new version, writes there, checkpoints, then swaps the link atomically. So
+
+- the app keeps reading the version it has open while a load runs (DuckDB allows one
+  writer or many readers per file, never both: here they never share a file);
+- a crash or a kill mid-load leaves the link on the previous, intact version;
+- every previous version stays on disk and can be restored (`python -m warehouse restore`).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = ROOT / "warehouse" / "iae.duckdb"
+_VERSION_RE = re.compile(r"^v(\d{6})\.duckdb$")
+
+
+class WarehouseError(Exception):
+    """A problem to show to the user as it is (French sentence, no traceback)."""
+
+
+def db_path(arg: str | os.PathLike | None = None) -> Path:
+    """`--db` wins, then the IAE_DB environment variable, then the default."""
+    return Path(arg or os.environ.get("IAE_DB") or DEFAULT_DB).absolute()
+
+
+def versions_dir(link: Path) -> Path:
+    return link.with_name(link.name + ".versions")
+
+
+def current_file(link: Path) -> Path | None:
+    """The version file the link names, or None when there is no warehouse yet."""
+    if link.is_symlink() or link.exists():
+        real = link.resolve()
+        return real if real.exists() else None
+    return None
+
+
+def exists(link: Path) -> bool:
+    return current_file(link) is not None
+
+
+@dataclass(frozen=True)
+class Version:
+    number: int
+    path: Path
+    created: datetime
+    size: int
+    current: bool
+
+
+def list_versions(link: Path) -> list[Version]:
+    folder = versions_dir(link)
+    if not folder.is_dir():
+        return []
+    cur = current_file(link)
+    out = []
+    for p in sorted(folder.iterdir()):
+        m = _VERSION_RE.match(p.name)
+        if m:
+            st = p.stat()
+            out.append(Version(int(m.group(1)), p, datetime.fromtimestamp(st.st_mtime), st.st_size, p == cur))
+    return out
+
+
+def connect_read(link: Path) -> duckdb.DuckDBPyConnection:
+    cur = current_file(link)
+    if cur is None:
+        raise WarehouseError(f"Aucun entrepôt de données à {link} : lancez `python -m warehouse init`.")
+    return duckdb.connect(str(cur), read_only=True)
+
+
+@contextmanager
+def _writer_lock(link: Path) -> Iterator[None]:
+    """One writer at a time; a second load waits for the first instead of failing."""
+    link.parent.mkdir(parents=True, exist_ok=True)
+    with open(link.with_name(link.name + ".lock"), "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _point_link(link: Path, target: Path) -> None:
+    """Atomically make `link` name `target` (a relative link, so the folder can move)."""
+    tmp = link.with_name(link.name + ".newlink")
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(os.path.relpath(target, link.parent), tmp)
+    os.replace(tmp, link)
+    _fsync_dir(link.parent)
+
+
+def _adopt_plain_file(link: Path) -> None:
+    """A warehouse given as a plain DuckDB file becomes version 1 of a versioned one."""
+    if link.exists() and not link.is_symlink():
+        folder = versions_dir(link)
+        folder.mkdir(exist_ok=True)
+        first = folder / "v000001.duckdb"
+        os.replace(link, first)
+        _point_link(link, first)
+
+
+@contextmanager
+def new_version(link: Path, source: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection on a copy of the current version (or of `source`).
+
+    If the block ends normally the copy becomes the current version; if it raises, or the
+    process dies, the copy is discarded and the current version is untouched.
+    """
+    with _writer_lock(link):
+        _adopt_plain_file(link)
+        folder = versions_dir(link)
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("*.tmp*"):  # left by a load that was killed
+            stale.unlink()
+        numbers = [v.number for v in list_versions(link)]
+        final = folder / f"v{max(numbers, default=0) + 1:06d}.duckdb"
+        tmp = folder / (final.name + ".tmp")
+        src = source or current_file(link)
+        if src is not None:
+            shutil.copyfile(src, tmp)
+        con = duckdb.connect(str(tmp))
+        try:
+            yield con
+            con.execute("checkpoint")
+        except BaseException:
+            con.close()
+            tmp.unlink(missing_ok=True)
+            Path(str(tmp) + ".wal").unlink(missing_ok=True)
+            raise
+        con.close()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+        _point_link(link, final)
+
+
+def restore(link: Path, number: int) -> Path:
+    """Make an older version current again, as a new version: history only grows."""
+    wanted = next((v for v in list_versions(link) if v.number == number), None)
+    if wanted is None:
+        raise WarehouseError(f"La version {number} n'existe pas (voir `python -m warehouse versions`).")
+    with new_version(link, source=wanted.path):
+        pass
+    return current_file(link)
+
+
+def now() -> datetime:
+    return datetime.now().replace(microsecond=0)
