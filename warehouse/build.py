@@ -20,6 +20,7 @@ from loaders.contract import (
     MOTIF_CATEGORY_LABELS,
     TEMPLATES,
 )
+from warehouse.db import scalar
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 # Raise when the raw or bookkeeping tables change shape; views are rebuilt whenever sql/ changes.
@@ -113,10 +114,10 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
 
 def is_current(con: duckdb.DuckDBPyConnection) -> bool:
     try:
-        row = con.sql("select value from meta where key = 'fingerprint'").fetchone()
+        value = scalar(con, "select value from meta where key = 'fingerprint'")
     except duckdb.CatalogException:
         return False
-    return row is not None and row[0] == _sql_fingerprint()
+    return value == _sql_fingerprint()
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
@@ -125,7 +126,7 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     for name in TEMPLATES:
         con.execute(raw_ddl(name))
     _create_reference(con)
-    if con.sql("select count(*) from raw_communes").fetchone()[0] == 0:
+    if scalar(con, "select count(*) from raw_communes") == 0:
         con.executemany("insert into raw_communes values (?, ?, ?, 0)", COMMUNES_REUNION)
     _create_views(con)
     con.execute("insert or replace into meta values ('fingerprint', ?), ('schema_version', ?)",

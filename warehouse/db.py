@@ -171,3 +171,9 @@ def restore(link: Path, number: int) -> Path:
 
 def now() -> datetime:
     return datetime.now().replace(microsecond=0)
+
+
+def scalar(con: duckdb.DuckDBPyConnection, query: str, params: dict | None = None):
+    """The single value of a query (DuckDB 2 relations have no fetchone)."""
+    rows = con.sql(query, params=params).fetchall()
+    return rows[0][0] if rows else None

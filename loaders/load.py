@@ -1,0 +1,222 @@
+"""Validate return files and store the good ones in a new warehouse version.
+
+A file is stored whole or not at all (one transaction per file). A return is the rows of
+one template for one (siret, annee): a reload replaces the previous return, and the
+previous one stays in the earlier warehouse versions. Loading files whose returns are
+identical to the stored ones writes nothing at all.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import duckdb
+import polars as pl
+
+from loaders.contract import LOAD_ORDER, TEMPLATES
+from loaders.read import ACCEPTED_SUFFIXES, fold, read_file
+from loaders.report import ERROR, LoadError, Problem
+from loaders.validate import Checked, check_sheet
+from warehouse import build
+from warehouse.db import db_path, new_version, now, scalar
+
+LOADED, UNCHANGED, REJECTED = "loaded", "unchanged", "rejected"
+STATUS_LABELS = {LOADED: "chargé", UNCHANGED: "déjà chargé, inchangé", REJECTED: "refusé"}
+
+
+@dataclass
+class FileResult:
+    path: Path
+    name: str
+    status: str = REJECTED
+    problems: list[Problem] = field(default_factory=list)
+    checksum: str = ""
+    templates: list[str] = field(default_factory=list)
+    rows: int = 0
+    new: int = 0  # returns seen for the first time
+    replaced: int = 0  # returns that replaced a different earlier version
+    unchanged: int = 0  # returns identical to the stored ones
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.niveau == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.niveau != ERROR]
+
+
+def expand(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, and the .csv/.xlsx files found under directories (sorted, recursive)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in ACCEPTED_SUFFIXES
+                          and not f.name.startswith(("~$", ".")))
+        else:
+            out.append(p)
+    return out
+
+
+def _checksum(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _holds_communes(path: Path) -> bool:
+    """Cheap look at a file: does it bring communes (to be loaded before the returns naming them)?"""
+    return "commune" in fold(path.stem) and "conventions" not in fold(path.stem)
+
+
+def check_file(path: Path, communes: set[str], display_name: str | None = None) -> tuple[FileResult, list[Checked]]:
+    """Read and validate one file without storing anything (used by the import page too)."""
+    result = FileResult(path, display_name or path.name)
+    try:
+        if path.exists() and path.is_file():
+            result.checksum = _checksum(path)
+        sheets = read_file(path, result.name)
+    except LoadError as exc:
+        result.problems.append(exc.problem)
+        return result, []
+    sheets.sort(key=lambda s: LOAD_ORDER.index(s.template.name))
+    checked = []
+    for sheet in sheets:
+        c = check_sheet(sheet, frozenset(communes))
+        checked.append(c)
+        result.problems += c.problems
+        if c.ok and sheet.template.name == "communes":
+            communes |= set(c.typed["commune_insee"].to_list())  # later sheets may name them
+    result.templates = [c.sheet.template.name for c in checked]
+    result.rows = sum(c.sheet.frame.height for c in checked)
+    result.status = LOADED if not result.errors else REJECTED
+    return result, checked
+
+
+def _content_hashes(df: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+    """One row per return in the frame, with a fingerprint of its rows."""
+    return df.group_by(key, maintain_order=True).agg(
+        pl.struct(df.columns).hash(7).sum().alias("h"), pl.len().alias("n")
+    ).select(*key, pl.format("{}-{}", pl.col("h"), pl.col("n")).alias("content_hash"), pl.col("n").cast(pl.Int32))
+
+
+def _store_sheet(con: duckdb.DuckDBPyConnection, template: str, df: pl.DataFrame, load_id: int) -> tuple[int, int, int]:
+    """Write one template's rows; returns (new, replaced, unchanged) return counts."""
+    t = TEMPLATES[template]
+    raw = build.raw_table(template)
+    casts = ", ".join(f"i.{c.name}::{c.sql_type}" for c in t.columns)
+    con.register("incoming", df)
+    try:
+        if template == "communes":
+            con.execute(f"delete from {raw} where commune_insee in (select commune_insee from incoming)")
+            con.execute(f"insert into {raw} select {casts}, ? from incoming i", [load_id])
+            return df.height, 0, 0
+        key = list(t.return_key)
+        con.register("incoming_returns", _content_hashes(df, key))
+        con.execute(
+            """create or replace temp table diff as
+               select i.siret, i.annee, i.content_hash, i.n, r.load_id as previous_load_id,
+                      case when r.content_hash is null then 'new'
+                           when r.content_hash = i.content_hash then 'unchanged'
+                           else 'replaced' end as action
+               from incoming_returns i
+               left join returns r on r.template = ? and r.siret = i.siret and r.annee = i.annee""",
+            [template],
+        )
+        con.execute(f"delete from {raw} r using diff d where d.action = 'replaced' "
+                    "and r.siret = d.siret and r.annee = d.annee")
+        con.execute(
+            f"""insert into {raw} select {casts}, ? from incoming i
+                where exists (select 1 from diff d where d.action <> 'unchanged'
+                              and d.siret = i.siret and d.annee = i.annee)""",
+            [load_id],
+        )
+        con.execute("insert or replace into returns select ?, siret, annee, ?, n, content_hash "
+                    "from diff where action <> 'unchanged'", [template, load_id])
+        con.execute("insert into return_events select ?, ?, siret, annee, action, previous_load_id from diff",
+                    [load_id, template])
+        counts = dict(con.sql("select action, count(*) from diff group by action").fetchall())
+        return counts.get("new", 0), counts.get("replaced", 0), counts.get("unchanged", 0)
+    finally:
+        con.unregister("incoming")
+        try:
+            con.unregister("incoming_returns")
+        except duckdb.Error:
+            pass
+
+
+def _log(con, load_id: int, r: FileResult, user: str | None) -> None:
+    message = None
+    if r.status == REJECTED:
+        message = f"{len(r.errors)} problème(s)"
+    elif r.status == LOADED:
+        message = f"{r.new} nouveau(x) retour(s), {r.replaced} remplacé(s), {r.unchanged} inchangé(s)"
+    con.execute("insert into load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [load_id, r.name, r.checksum, now(), user, ",".join(r.templates), r.rows, r.status, message])
+    if r.problems:
+        con.executemany("insert into load_problems values (?, ?, ?, ?, ?, ?, ?)",
+                        [(load_id, p.fichier, p.feuille, p.ligne, p.colonne, p.valeur,
+                          p.regle if p.niveau == ERROR else f"avertissement : {p.regle}") for p in r.problems])
+
+
+class _NothingChanged(Exception):
+    """Every file was already loaded as is: discard the new version."""
+
+
+def load_files(paths: Iterable[str | Path], link: Path | None = None, user: str | None = None,
+               progress: Callable[[int, int, FileResult], None] | None = None,
+               names: dict[Path, str] | None = None) -> list[FileResult]:
+    """Validate and load files into a new warehouse version; one result per file, in order.
+
+    `names` gives the name to show for a path (the import page stores uploads in temporary files).
+    """
+    link = db_path(link)
+    user = user or getpass.getuser()
+    files = expand(paths)
+    files.sort(key=lambda p: not _holds_communes(p))  # stable: the reference first
+    names = names or {}
+    results: list[FileResult] = []
+    if not files:
+        return results
+    try:
+        with new_version(link) as con:
+            if not build.is_current(con):
+                build.build(con)
+            communes = {r[0] for r in con.sql("select commune_insee from raw_communes").fetchall()}
+            load_id = scalar(con, "select coalesce(max(load_id), 0) from load_log")
+            for i, path in enumerate(files):
+                result, checked = check_file(path, communes, names.get(path, path.name))
+                load_id += 1
+                if result.status == LOADED:
+                    con.execute("begin transaction")
+                    try:
+                        for c in checked:
+                            n, r, u = _store_sheet(con, c.sheet.template.name, c.typed, load_id)
+                            result.new, result.replaced, result.unchanged = (
+                                result.new + n, result.replaced + r, result.unchanged + u)
+                        if result.new == 0 and result.replaced == 0:
+                            result.status = UNCHANGED
+                        _log(con, load_id, result, user)
+                        con.execute("commit")
+                    except duckdb.Error as exc:
+                        con.execute("rollback")
+                        result.status = REJECTED
+                        result.problems.append(Problem(result.name, None, None, None, None,
+                                                       f"enregistrement impossible : {exc}".split("\n")[0]))
+                        _log(con, load_id, result, user)
+                else:
+                    _log(con, load_id, result, user)
+                results.append(result)
+                if progress:
+                    progress(i + 1, len(files), result)
+            if results and all(r.status == UNCHANGED for r in results):
+                raise _NothingChanged
+    except _NothingChanged:
+        pass
+    return results

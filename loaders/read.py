@@ -1,0 +1,215 @@
+"""Read a return file (.csv or .xlsx) into one all-text frame per template.
+
+Every cell is read as text so that a bad cell is reported, never silently turned into
+null. Headers are folded (CONTRACT section 1) and matched to a template's columns. Each
+frame keeps `_ligne`, the row number the user sees in Excel or a text editor (header = 1).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+
+from loaders.contract import TEMPLATES, Template
+from loaders.report import LoadError, Problem
+
+ROW = "_ligne"
+ACCEPTED_SUFFIXES = (".csv", ".xlsx")
+_ARTICLES = {"d", "l", "de", "du", "des", "la", "le"}
+# How far down a sheet we look for the header row (title lines above it are common).
+_HEADER_SEARCH_ROWS = 15
+
+
+def fold(text: str) -> str:
+    """`Chiffre d'affaires (€)` -> `chiffre_affaires`: the header matching rule of the contract."""
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"\([^)]*\)", " ", text)
+    words = [w for w in re.split(r"[^a-z0-9]+", text) if w and w not in _ARTICLES]
+    return "_".join(words)
+
+
+def _header_aliases() -> dict[str, dict[str, str]]:
+    """Per template, folded header -> column name (the snake name and the French label both match)."""
+    return {
+        t.name: {**{fold(c.label): c.name for c in t.columns}, **{fold(c.name): c.name for c in t.columns}}
+        for t in TEMPLATES.values()
+    }
+
+
+ALIASES = _header_aliases()
+
+
+@dataclass
+class Sheet:
+    """One template's rows from one file (a CSV, or one sheet of a workbook)."""
+
+    file: str
+    sheet: str | None
+    template: Template
+    frame: pl.DataFrame  # contract column names, all text, plus _ligne
+    headers: dict[str, str]  # column name -> header as the user wrote it
+    missing: list[str] = field(default_factory=list)  # contract columns absent from the file
+    unknown: list[str] = field(default_factory=list)  # headers that match no column
+
+
+def _score(template: Template, folded: list[str]) -> tuple[int, int]:
+    """(required columns found, columns found): how well headers fit a template."""
+    names = {ALIASES[template.name].get(h) for h in folded} - {None}
+    return len(names & set(template.required)), len(names)
+
+
+def _guess_template(folded: list[str], hint: str) -> Template | None:
+    """The template whose required columns the headers hold; the name breaks ties."""
+    hint_f = fold(hint)
+    ranked = sorted(
+        TEMPLATES.values(),
+        key=lambda t: (_score(t, folded)[0] == len(t.required), t.name in hint_f, _score(t, folded)),
+        reverse=True,
+    )
+    best = ranked[0]
+    return best if _score(best, folded)[1] > 0 else None
+
+
+def _template_for_sheet(sheet_name: str, folded: list[str], file_name: str) -> Template | None:
+    by_name = TEMPLATES.get(fold(sheet_name))
+    return by_name or _guess_template(folded, file_name + " " + sheet_name)
+
+
+def _frame_to_sheet(file: str, sheet: str | None, template: Template, raw: pl.DataFrame,
+                    header_idx: int, first_line: int) -> Sheet:
+    """`raw` has positional text columns; row `header_idx` holds the headers."""
+    header_cells = [str(v).strip() if v is not None else "" for v in raw.row(header_idx)]
+    body = raw.slice(header_idx + 1).with_columns(
+        pl.int_range(header_idx + 1, raw.height, dtype=pl.Int64).add(first_line).alias(ROW)
+    )
+    aliases = ALIASES[template.name]
+    headers: dict[str, str] = {}
+    unknown = []
+    select = []
+    for pos, header in enumerate(header_cells):
+        name = aliases.get(fold(header))
+        if name and name not in headers:
+            headers[name] = header
+            select.append(pl.col(raw.columns[pos]).alias(name))
+        elif header:
+            unknown.append(header)
+    frame = body.select(*select, ROW)
+    # Text normalisation common to all types: trim (no-break spaces too), empty -> null.
+    frame = frame.with_columns(
+        pl.col(n).str.strip_chars(" \t\r\n\u00a0\u202f").replace("", None) for n in headers
+    )
+    # Empty rows (trailing rows, spacer rows) are normal: drop them, keep the others' numbers.
+    if headers:
+        frame = frame.filter(pl.any_horizontal(pl.col(n).is_not_null() for n in headers))
+    missing = [c.name for c in template.columns if c.name not in headers]
+    for name in missing:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(name))
+    frame = frame.select(*template.column_names, ROW)
+    return Sheet(file, sheet, template, frame, headers, missing, unknown)
+
+
+def _find_header_row(raw: pl.DataFrame, template_hint: Template | None) -> tuple[int, Template | None, list[str]]:
+    """The first rows may hold a title: take the row that matches a template best."""
+    best = (0, None, [], (-1, -1))
+    for i in range(min(_HEADER_SEARCH_ROWS, raw.height)):
+        folded = [fold(v) if v is not None else "" for v in raw.row(i)]
+        template = template_hint or _guess_template(folded, "")
+        if template is None:
+            continue
+        score = _score(template, folded)
+        if score > best[3]:
+            best = (i, template, folded, score)
+    return best[0], best[1], best[2]
+
+
+def _decode(data: bytes, file: str) -> str:
+    if b"\x00" in data[:4096]:
+        raise LoadError(file, "ce fichier n'est pas un fichier texte CSV (contenu binaire).")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise LoadError(file, "encodage non reconnu : enregistrez le fichier en CSV UTF-8 ou Windows-1252.") from None
+
+
+def _separator(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    return max((";", ",", "\t"), key=first.count)
+
+
+def read_csv(data: bytes, file: str) -> list[Sheet]:
+    if not data.strip():
+        raise LoadError(file, "le fichier est vide.")
+    text = _decode(data, file)
+    if not text.strip():
+        raise LoadError(file, "le fichier est vide.")
+    sep = _separator(text)
+    try:
+        raw = pl.read_csv(io.StringIO(text), separator=sep, has_header=False, infer_schema=False,
+                          truncate_ragged_lines=True, quote_char='"')
+    except Exception as exc:  # polars says why in English; the user gets the French gist
+        raise LoadError(file, f"fichier CSV illisible (guillemets ou lignes mal formées) : {exc}".split("\n")[0]) from None
+    header_idx, template, _ = _find_header_row(raw, None)
+    if template is None:
+        raise LoadError(file, "aucun modèle de retour reconnu : les en-têtes de colonnes ne correspondent à aucun "
+                              "modèle (conventions, structure, salaries_insertion, personnel_permanent, finances, "
+                              "communes).")
+    folded = [fold(v) if v is not None else "" for v in raw.row(header_idx)]
+    template = _guess_template(folded, Path(file).stem) or template
+    return [_frame_to_sheet(file, None, template, raw, header_idx, first_line=1)]
+
+
+def read_xlsx(path: Path, file: str) -> list[Sheet]:
+    try:
+        reader = fastexcel.read_excel(path)
+    except Exception:
+        raise LoadError(file, "classeur Excel illisible ou endommagé (enregistrez-le à nouveau en .xlsx).") from None
+    sheets = []
+    for name in reader.sheet_names:
+        try:
+            raw = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars()
+        except Exception:
+            raise LoadError(file, f"feuille « {name} » illisible.") from None
+        if raw.height == 0:
+            continue
+        hint = TEMPLATES.get(fold(name))
+        header_idx, template, _ = _find_header_row(raw, hint)
+        if template is None:
+            continue  # an instruction sheet or a notes sheet: not a template
+        # Index i of a sheet read from its first row is Excel row i + 1.
+        sheets.append(_frame_to_sheet(file, name, template, raw, header_idx, first_line=1))
+    if not sheets:
+        raise LoadError(file, "aucune feuille du classeur ne correspond à un modèle de retour (les feuilles doivent "
+                              "s'appeler conventions, structure, salaries_insertion, personnel_permanent, finances "
+                              "ou communes, ou porter leurs en-têtes).")
+    return sheets
+
+
+def read_file(path: Path, display_name: str | None = None) -> list[Sheet]:
+    """All template sheets of a file; raises LoadError with a French sentence when unreadable."""
+    file = display_name or path.name
+    suffix = path.suffix.lower()
+    if suffix == ".xlsm":
+        raise LoadError(file, "les classeurs avec macros (.xlsm) sont refusés : enregistrez-le en .xlsx.")
+    if suffix not in ACCEPTED_SUFFIXES:
+        raise LoadError(file, "format non accepté : seuls les fichiers .csv et .xlsx sont lus.")
+    try:
+        if path.stat().st_size == 0:
+            raise LoadError(file, "le fichier est vide.")
+        if suffix == ".xlsx":
+            with open(path, "rb") as fh:
+                if fh.read(4) != b"PK\x03\x04":
+                    raise LoadError(file, "ce fichier porte l'extension .xlsx mais n'est pas un classeur Excel.")
+            return read_xlsx(path, file)
+        return read_csv(path.read_bytes(), file)
+    except OSError as exc:
+        raise LoadError(file, f"fichier impossible à lire ({exc.strerror}).") from None

@@ -1,0 +1,385 @@
+"""Normalise, cast and validate one template's rows; every problem is reported at once.
+
+Steps (DESIGN.md habit 7): text cells are normalised (decimal commas, spaced thousands,
+both date formats, yes/no variants, code case and accents), cast with strict=False so a
+cell that does not cast is reported rather than raising, then the typed frame is checked
+by a pandera schema derived from the contract, lazily, without coerce.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandera.polars as pa
+import polars as pl
+
+from loaders.contract import (
+    BOOL,
+    CODE,
+    CODE_ALIASES,
+    CODE_LISTS,
+    CODES,
+    DATE,
+    DEC,
+    INT,
+    OPEN_CODE_LISTS,
+    TEXT,
+    Column,
+    Template,
+)
+from loaders.read import ROW, Sheet
+from loaders.report import ERROR, WARNING, Problem
+
+# Reports stay readable: past this many lines a file gets one summary line more.
+MAX_PROBLEMS_PER_FILE = 2000
+
+_SPACES = r"[\s\u00a0\u202f]"
+_TRUE = ["o", "oui", "1", "true", "vrai", "x", "y", "yes"]
+_FALSE = ["n", "non", "0", "false", "faux", "no"]
+
+POLARS_TYPES = {INT: pl.Int64, DEC: pl.Float64, DATE: pl.Date, BOOL: pl.Boolean, CODE: pl.String,
+                CODES: pl.List(pl.String), TEXT: pl.String}
+
+CAST_RULES = {
+    INT: "nombre entier attendu",
+    DEC: "nombre attendu (par exemple 1 250,50)",
+    DATE: "date attendue au format JJ/MM/AAAA ou AAAA-MM-JJ",
+    BOOL: "oui ou non attendu (O/N, oui/non, 1/0, x ou vide)",
+}
+
+
+def fold_code(expr: pl.Expr) -> pl.Expr:
+    """`Rsa `, `mission locale`, `Réunion` -> `RSA`, `MISSION_LOCALE`, `REUNION`."""
+    return (
+        expr.str.normalize("NFKD")
+        .str.replace_all(r"\p{M}", "")
+        .str.to_uppercase()
+        .str.replace_all(r"[^A-Z0-9]+", "_")
+        .str.strip_chars("_")
+    )
+
+
+def _number_text(expr: pl.Expr) -> pl.Expr:
+    """`1 250,50 €` -> `1250.50`; with both `.` and `,`, the last one is the decimal mark."""
+    s = expr.str.replace_all(_SPACES, "").str.replace_all(r"[€%]", "")
+    both = s.str.contains(",", literal=True) & s.str.contains(".", literal=True)
+    comma_decimal = (
+        pl.when(both)
+        .then(s.str.reverse().str.find(",", literal=True) < s.str.reverse().str.find(".", literal=True))
+        .otherwise(s.str.contains(",", literal=True))
+    )
+    return (
+        pl.when(comma_decimal)
+        .then(s.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True))
+        .otherwise(s.str.replace_all(",", "", literal=True))
+    )
+
+
+def _cast(col: Column) -> pl.Expr:
+    c = pl.col(col.name)
+    if col.type == INT:
+        num = _number_text(c)
+        # Excel gives whole numbers as `2021` or `2021.0`; `12.5` is not an integer.
+        return pl.when(num.str.contains(r"^[+-]?\d+(\.0*)?$")).then(
+            num.str.replace(r"\.0*$", "").cast(pl.Int64, strict=False)
+        )
+    if col.type == DEC:
+        return _number_text(c).cast(pl.Float64, strict=False)
+    if col.type == DATE:
+        fr = c.str.strptime(pl.Date, "%d/%m/%Y", strict=False)
+        iso = c.str.slice(0, 10).str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+        return pl.coalesce(fr, pl.when(c.str.contains(r"^\d{4}-\d{2}-\d{2}([ T]|$)")).then(iso))
+    if col.type == BOOL:
+        low = c.str.to_lowercase()
+        return pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False)
+    if col.type == CODE:
+        return _apply_aliases(fold_code(c), col.codes)
+    if col.type == CODES:
+        return (
+            c.str.replace_all(r"[;|+]", ",").str.split(",")
+            .list.eval(_apply_aliases(fold_code(pl.element()), col.codes))
+            .list.eval(pl.element().filter(pl.element() != ""))
+        )
+    # Text: identifiers typed in Excel come back as numbers (`97411.0`) or with spaces.
+    if col.siret:
+        return c.str.replace_all(r"[\s\u00a0\u202f.]", "").str.replace(r"\.0$", "")
+    if col.commune or col.name == "commune_insee":
+        return c.str.replace(r"\.0$", "").str.to_uppercase()
+    if col.name == "code_ape":
+        return c.str.replace_all(r"[\s.]", "").str.to_uppercase()
+    return c
+
+
+def _apply_aliases(expr: pl.Expr, codes: str | None) -> pl.Expr:
+    aliases = CODE_ALIASES.get(codes or "", {})
+    return expr.replace(aliases) if aliases else expr
+
+
+def _luhn_ok(s: pl.Series) -> pl.Series:
+    def ok(v: str) -> bool:
+        if len(v) != 14 or not v.isdigit():
+            return False
+        total = 0
+        for i, ch in enumerate(reversed(v)):
+            d = int(ch) * (2 if i % 2 else 1)
+            total += d - 9 if d > 9 else d
+        return total % 10 == 0
+
+    uniques = s.unique().drop_nulls()
+    good = {v for v in uniques.to_list() if ok(v)}
+    return s.is_in(list(good)) | s.is_null()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule across columns: `ok` is True on good rows; the report names `column`."""
+
+    column: str
+    ok: pl.Expr
+    message: pl.Expr  # a French sentence per row, built only for failing rows
+
+
+def _lit(text: str) -> pl.Expr:
+    return pl.lit(text)
+
+
+def _fmt_date(expr: pl.Expr) -> pl.Expr:
+    return expr.dt.strftime("%d/%m/%Y")
+
+
+def _rules(template: Template) -> dict[str, Rule]:
+    annee = pl.col("annee")
+    entree, sortie = pl.col("date_entree"), pl.col("date_sortie")
+    year_end = pl.date(annee, 12, 31)
+    year_start = pl.date(annee, 1, 1)
+    shares = [f"part_ca_{k}" for k in ("particuliers", "entreprises", "associations", "collectivites")]
+    total = pl.sum_horizontal(shares)
+    age = entree.dt.year() - pl.col("annee_naissance")
+    catalogue = {
+        "shares_sum_100": Rule(
+            "part_ca_particuliers",
+            (pl.any_horizontal(pl.col(s).is_null() for s in shares)) | ((total - 100).abs() <= 1),
+            pl.format("les quatre parts du chiffre d'affaires doivent totaliser 100 % (à 1 près) ; total : {}",
+                      total.round(2)),
+        ),
+        "age_at_entry": Rule(
+            "annee_naissance",
+            age.is_between(16, 70) | age.is_null(),
+            pl.format("l'âge à l'entrée doit être compris entre 16 et 70 ans ; ici {} ans", age),
+        ),
+        "entry_in_year": Rule(
+            "date_entree",
+            (entree <= year_end) | entree.is_null() | annee.is_null(),
+            pl.format("la date d'entrée doit être au plus tard le 31/12/{}", annee),
+        ),
+        "exit_after_entry": Rule(
+            "date_sortie",
+            (sortie >= entree) | sortie.is_null() | entree.is_null(),
+            pl.format("la date de sortie doit être postérieure ou égale à la date d'entrée ({})", _fmt_date(entree)),
+        ),
+        "exit_in_or_after_year": Rule(
+            "date_sortie",
+            (sortie >= year_start) | sortie.is_null() | annee.is_null(),
+            pl.format("sortie avant le 01/01/{} : la personne n'était pas présente pendant l'année du retour", annee),
+        ),
+        "motif_iff_exit": Rule(
+            "motif_sortie",
+            sortie.is_null() == pl.col("motif_sortie").is_null(),
+            pl.when(sortie.is_null())
+            .then(_lit("motif de sortie indiqué sans date de sortie"))
+            .otherwise(_lit("motif de sortie obligatoire quand une date de sortie est indiquée")),
+        ),
+        "benevole_indemnise_only_benevole": Rule(
+            "benevole_indemnise",
+            ~pl.col("benevole_indemnise").fill_null(False) | (pl.col("statut") == "BENEVOLE"),
+            pl.format("« bénévole indemnisé » ne concerne que les bénévoles ; statut ici : {}", pl.col("statut")),
+        ),
+    }
+    rules = {name: catalogue[name] for name in template.rules}
+    key = list(template.key)
+    rules["duplicate_key"] = Rule(
+        key[-1],
+        pl.struct(key).is_first_distinct() | pl.any_horizontal(pl.col(k).is_null() for k in key),
+        pl.format(
+            "doublon : la même clé ({}) figure déjà à la ligne {}",
+            _lit(", ".join(key)),
+            pl.col(ROW).first().over(key),
+        ),
+    )
+    return rules
+
+
+def _range_rule(col: Column) -> str:
+    lo, hi = col.min, col.max
+    num = lambda v: f"{v:g}".replace(".", ",")  # noqa: E731
+    if lo is not None and hi is not None:
+        if col.min_exclusive:
+            return f"doit être supérieur à {num(lo)} et au plus {num(hi)}"
+        return f"doit être compris entre {num(lo)} et {num(hi)}"
+    if lo is not None:
+        return f"doit être supérieur ou égal à {num(lo)}"
+    return f"doit être inférieur ou égal à {num(hi)}"
+
+
+def _column_checks(col: Column, communes: frozenset[str]) -> list[pa.Check]:
+    checks = []
+    if col.min is not None or col.max is not None:
+        rule = _range_rule(col)
+        if col.min is not None:
+            checks.append((pa.Check.gt if col.min_exclusive else pa.Check.ge)(col.min, error=rule))
+        if col.max is not None:
+            checks.append(pa.Check.le(col.max, error=rule))
+    if col.type == CODE and col.codes not in OPEN_CODE_LISTS:
+        allowed = list(CODE_LISTS[col.codes])
+        checks.append(pa.Check.isin(allowed, error="code inconnu ; codes admis : " + ", ".join(allowed)))
+    if col.pattern:
+        checks.append(pa.Check.str_matches(col.pattern, error="format attendu : " + col.pattern_rule))
+    if col.siret:
+        checks.append(pa.Check(lambda d: d.lazyframe.select(
+            pl.col(d.key).map_batches(_luhn_ok, return_dtype=pl.Boolean)),
+            error="SIRET invalide : 14 chiffres dont une clé de contrôle (Luhn) correcte"))
+    if col.commune and communes:
+        checks.append(pa.Check.isin(sorted(communes), error="commune inconnue du référentiel des communes "
+                                                            "(code INSEE à 5 caractères)"))
+    return checks
+
+
+@lru_cache(maxsize=32)
+def schema(template: Template, communes: frozenset[str]) -> pa.DataFrameSchema:
+    """The pandera schema of a template, derived from the contract."""
+    columns = {
+        c.name: pa.Column(POLARS_TYPES[c.type], checks=_column_checks(c, communes), nullable=not c.required,
+                          required=True)
+        for c in template.columns
+    }
+    checks = [
+        pa.Check(lambda d, r=rule: d.lazyframe.select(r.ok.fill_null(True)), name=name)
+        for name, rule in _rules(template).items()
+    ]
+    return pa.DataFrameSchema(columns, checks=checks)
+
+
+def _codes_problems(sheet: Sheet, typed: pl.DataFrame, col: Column) -> pl.DataFrame:
+    """List columns: pandera cannot check each element against a list, so we do it here."""
+    allowed = list(CODE_LISTS[col.codes])
+    bad = typed.select(
+        ROW, pl.col(col.name).list.eval(pl.element().filter(~pl.element().is_in(allowed))).alias("bad")
+    ).filter(pl.col("bad").list.len() > 0)
+    return bad.select(
+        ROW,
+        pl.lit(col.name).alias("column"),
+        pl.lit("code(s) inconnu(s) : ").add(pl.col("bad").list.join(", "))
+        .add(pl.lit(" ; codes admis : " + ", ".join(allowed))).alias("regle"),
+    )
+
+
+@dataclass
+class Checked:
+    sheet: Sheet
+    typed: pl.DataFrame | None  # None when the sheet has errors
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.niveau == ERROR for p in self.problems)
+
+
+def _problem(sheet: Sheet, ligne, column: str | None, valeur, regle: str, niveau: str = ERROR) -> Problem:
+    header = None
+    if column is not None:
+        header = sheet.headers.get(column) or sheet.template.column(column).label
+    return Problem(sheet.file, sheet.sheet, ligne, header, None if valeur is None else str(valeur), regle, niveau)
+
+
+def check_sheet(sheet: Sheet, communes: frozenset[str]) -> Checked:
+    """Cast and validate a sheet; returns the typed frame when it has no error."""
+    t = sheet.template
+    problems: list[Problem] = []
+    for name in sheet.missing:
+        if t.column(name).required:
+            problems.append(_problem(sheet, 1, name, None, f"colonne obligatoire absente (« {t.column(name).label} »)"))
+    for header in sheet.unknown:
+        problems.append(Problem(sheet.file, sheet.sheet, 1, header, None,
+                                "colonne inconnue de ce modèle : elle sera ignorée", WARNING))
+    if sheet.frame.height == 0:
+        problems.append(Problem(sheet.file, sheet.sheet, None, None, None, "aucune ligne de données", ERROR))
+        return Checked(sheet, None, problems)
+
+    raw = sheet.frame
+    typed = raw.select(*(_cast(c).alias(c.name) for c in t.columns), ROW)
+
+    # Cells that held text but did not cast: one problem each, with the text as written.
+    cast_failures = []
+    for c in t.columns:
+        if c.type in CAST_RULES:
+            failed = raw.select(ROW, pl.col(c.name).alias("valeur")).filter(
+                pl.col("valeur").is_not_null() & typed[c.name].is_null())
+            cast_failures.append(failed.with_columns(pl.lit(c.name).alias("column"),
+                                                     pl.lit(CAST_RULES[c.type]).alias("regle")))
+    failed_cells = pl.concat(cast_failures) if cast_failures else pl.DataFrame()
+
+    found = [failed_cells] if failed_cells.height else []
+    for c in t.columns:
+        if c.type == CODES:
+            bad = _codes_problems(sheet, typed, c)
+            if bad.height:
+                found.append(bad.join(raw.select(ROW, pl.col(c.name).alias("valeur")), on=ROW))
+
+    try:
+        schema(t, communes).validate(typed.drop(ROW), lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        found.append(_pandera_problems(exc.failure_cases, sheet, raw, typed))
+
+    if found:
+        all_found = (
+            pl.concat([f.select(ROW, "column", pl.col("valeur").cast(pl.String), "regle") for f in found])
+            .filter(~pl.col("column").is_in(sheet.missing))  # already said once, at the header
+            .unique(subset=[ROW, "column"], keep="first", maintain_order=True)
+            .sort(ROW, pl.col("column").replace_strict(t.column_names, range(len(t.column_names))))
+        )
+        for r in all_found.head(MAX_PROBLEMS_PER_FILE).iter_rows(named=True):
+            problems.append(_problem(sheet, r[ROW], r["column"], r["valeur"], r["regle"]))
+        if all_found.height > MAX_PROBLEMS_PER_FILE:
+            problems.append(Problem(sheet.file, sheet.sheet, None, None, None,
+                                    f"… et {all_found.height - MAX_PROBLEMS_PER_FILE} autres problèmes non listés"))
+    ok = not any(p.niveau == ERROR for p in problems)
+    return Checked(sheet, typed.drop(ROW) if ok else None, problems)
+
+
+def _pandera_problems(fc: pl.DataFrame, sheet: Sheet, raw: pl.DataFrame, typed: pl.DataFrame) -> pl.DataFrame:
+    """pandera failure cases -> (row, column, value as written, French rule)."""
+    rules = _rules(sheet.template)
+    fc = fc.filter(pl.col("index").is_not_null()).with_columns(pl.col("index").cast(pl.Int64))
+    out = []
+    col_cases = fc.filter(pl.col("schema_context") == "Column")
+    if col_cases.height:
+        col_cases = col_cases.with_columns(
+            pl.when(pl.col("check") == "not_nullable")
+            .then(pl.lit("valeur obligatoire manquante"))
+            .otherwise(pl.col("check"))
+            .alias("regle")
+        )
+        # Our checks carry their French sentence in `error`, which pandera reports as `check`.
+        idx = col_cases["index"]
+        out.append(col_cases.select(
+            pl.col("index").alias("i"), pl.col("column"), pl.col("regle"),
+        ).with_columns(
+            pl.Series(ROW, raw[ROW].gather(idx)),
+            pl.Series("valeur", [raw[c][i] for c, i in zip(col_cases["column"], idx)], dtype=pl.String),
+        ).drop("i"))
+    for name, rule in rules.items():
+        rows = fc.filter((pl.col("schema_context") == "DataFrameSchema") & (pl.col("check") == name))["index"]
+        if rows.len() == 0:
+            continue
+        picked = typed.with_row_index("i").filter(pl.col("i").is_in(rows.implode()))
+        msgs = typed.with_columns(rule.message.alias("_msg"))["_msg"].gather(picked["i"])
+        out.append(pl.DataFrame({
+            ROW: raw[ROW].gather(picked["i"]),
+            "column": [rule.column] * picked.height,
+            "valeur": raw[rule.column].gather(picked["i"]).cast(pl.String),
+            "regle": msgs,
+        }))
+    order = [ROW, "column", "valeur", "regle"]
+    return pl.concat([o.select(order) for o in out]) if out else pl.DataFrame(schema={ROW: pl.Int64, "column": pl.String,
+                                                            "valeur": pl.String, "regle": pl.String})
