@@ -1,0 +1,48 @@
+-- one row per (annee, siret, financeur): public funding of the year by funder, in euros
+with
+
+conventions as (
+    select * from stg_conventions
+),
+
+finances as (
+    select * from stg_finances
+),
+
+financeurs (financeur, financeur_libelle, rang) as (
+    values
+        ('aides_etat', 'État', 0),
+        ('aides_departement', 'Département', 1),
+        ('aides_region', 'Région', 2),
+        ('aides_communes', 'Communes et intercommunalités', 3),
+        ('fse', 'Fonds social européen', 4),
+        ('autres_aides_publiques', 'Autres aides publiques', 5)
+),
+
+long as (
+    unpivot (
+        select annee, siret, aides_etat, aides_departement, aides_region, aides_communes, fse,
+            autres_aides_publiques
+        from finances
+    )
+    on aides_etat, aides_departement, aides_region, aides_communes, fse, autres_aides_publiques
+    into name financeur value montant
+),
+
+final as (
+    select
+        long.annee,
+        long.siret,
+        conventions.bassin,
+        conventions.type_siae,
+        long.financeur,
+        financeurs.financeur_libelle,
+        financeurs.rang,
+        long.montant
+    from long
+    inner join conventions
+        on conventions.annee = long.annee and conventions.siret = long.siret
+    inner join financeurs using (financeur)
+)
+
+select * from final

@@ -1,0 +1,81 @@
+-- one row per (annee, siret, dimension, modalite): integration employees present in annee
+-- by one characteristic; difficulte is a list, so a person counts once per difficulty named
+with
+
+conventions as (
+    select * from stg_conventions
+),
+
+salaries as (
+    select * from stg_salaries_insertion
+),
+
+codes as (
+    select * from ref_codes
+),
+
+dimensions (dimension, liste, dimension_libelle, dimension_rang) as (
+    values
+        ('sexe', 'SEXE', 'Sexe', 1),
+        ('tranche_age', null, 'Tranche d''âge à l''entrée', 2),
+        ('statut_entree', 'STATUT_ENTREE', 'Statut à l''entrée', 3),
+        ('orientation', 'ORIENTATION', 'Orientation', 4),
+        ('type_contrat', 'TYPE_CONTRAT', 'Type de contrat', 5),
+        ('difficulte', 'DIFFICULTE', 'Difficultés', 6)
+),
+
+tranches (modalite, libelle, rang) as (
+    values
+        ('MOINS_26', 'Moins de 26 ans', 0),
+        ('26_49', '26 à 49 ans', 1),
+        ('50_PLUS', '50 ans et plus', 2)
+),
+
+present as (
+    select * from salaries where est_present
+),
+
+long as (
+    select annee, siret, 'sexe' as dimension, sexe as modalite from present
+    union all
+    select annee, siret, 'tranche_age', tranche_age from present
+    union all
+    select annee, siret, 'statut_entree', statut_entree from present
+    union all
+    select annee, siret, 'orientation', orientation from present
+    union all
+    select annee, siret, 'type_contrat', type_contrat from present
+    union all
+    select annee, siret, 'difficulte', unnest(difficultes) from present
+),
+
+counted as (
+    select annee, siret, dimension, modalite, count(*) as nb_salaries
+    from long
+    group by annee, siret, dimension, modalite
+),
+
+final as (
+    select
+        counted.annee,
+        counted.siret,
+        conventions.bassin,
+        conventions.type_siae,
+        counted.dimension,
+        dimensions.dimension_libelle,
+        counted.modalite,
+        coalesce(codes.libelle, tranches.libelle, counted.modalite) as libelle,
+        coalesce(codes.rang, tranches.rang) as rang,
+        counted.nb_salaries
+    from counted
+    inner join conventions
+        on conventions.annee = counted.annee and conventions.siret = counted.siret
+    inner join dimensions
+        on dimensions.dimension = counted.dimension
+    left join codes
+        on codes.liste = dimensions.liste and codes.code = counted.modalite
+    left join tranches
+        on counted.dimension = 'tranche_age' and tranches.modalite = counted.modalite
+)
+
+select * from final
