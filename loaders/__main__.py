@@ -11,7 +11,7 @@ from pathlib import Path
 from loaders.load import REJECTED, STATUS_LABELS, FileResult, check_file, expand, load_files
 from loaders.report import to_csv
 from warehouse.cli import FrenchParser, run
-from warehouse.db import ROOT, db_path
+from warehouse.db import ROOT, connect_read, db_path, exists
 
 SEED_DIR = ROOT / "seed_data" / "returns"
 
@@ -50,11 +50,15 @@ def main(argv: list[str] | None = None) -> int:
     for p in (load, check, seed):
         p.add_argument("--db", help="chemin de l'entrepôt (défaut : warehouse/iae.duckdb ou $IAE_DB)")
         p.add_argument("--rapport", metavar="FICHIER.csv", help="écrire le rapport des problèmes en CSV")
+    seed.add_argument("--if-empty", action="store_true",
+                      help="ne rien faire si l'entrepôt existe déjà (utilisé par `make run`)")
     for p in (load, seed):
         p.add_argument("--user", help="nom enregistré dans l'historique des chargements")
     args = parser.parse_args(argv)
 
     if args.command == "seed":
+        if args.if_empty and exists(db_path(args.db)):
+            return 0
         args.paths = [str(SEED_DIR)]
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
@@ -63,8 +67,6 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("aucun fichier .csv ou .xlsx trouvé dans : " + ", ".join(args.paths))
 
     if args.command == "check":
-        from warehouse.db import connect_read, exists
-
         link = db_path(args.db)
         if exists(link):
             con = connect_read(link)
