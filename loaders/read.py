@@ -73,7 +73,9 @@ def _guess_template(folded: list[str], hint: str) -> Template | None:
         reverse=True,
     )
     best = ranked[0]
-    return best if _score(best, folded)[1] > 0 else None
+    # A template is recognised when at least half of its required columns (and two) are there.
+    needed = min(len(best.required), max(2, (len(best.required) + 1) // 2))
+    return best if _score(best, folded)[0] >= needed else None
 
 
 def _template_for_sheet(sheet_name: str, folded: list[str], file_name: str) -> Template | None:
