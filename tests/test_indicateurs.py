@@ -773,6 +773,9 @@ def test_every_mart_column_is_in_the_catalogue(con):
             elif col in catalogue.INDICATORS and view not in catalogue.INDICATORS[col].views:
                 missing.setdefault(view, []).append(f"{col} (view not listed)")
     assert not missing
+    claimed = {(i.name, v) for i in catalogue.INDICATORS.values() for v in i.views}
+    present = {(c, v) for v in marts for c in con.sql(f"select * from {v} limit 0").columns}
+    assert claimed <= present, claimed - present
 
 
 def test_catalogue_formats_are_known():

@@ -1,0 +1,308 @@
+"""The indicator catalogue: one home for the words around each column of the mart views.
+
+Each indicator has its French label (column headers), its definition (a sentence an
+officer understands), its formula, its unit (which drives the number format), the
+templates it comes from and the views it appears in. Identity and dimension columns have
+a label and a unit too. The glossary page, column labels and number formats read this
+module; the formulas themselves live once, in sql/marts/.
+
+Units: "nombre" (count), "decimal", "pourcentage" (a fraction shown as %), "euros",
+"etp" (full-time equivalents), "booleen", "texte", "annee".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+UNITS = ("nombre", "decimal", "pourcentage", "euros", "etp", "booleen", "texte", "annee")
+
+SIAE = "indicateurs_siae"
+TERRITOIRE = "indicateurs_territoire"
+PUBLICS = "publics_repartition"
+SORTIES = "sorties_par_categorie"
+FINANCEMENT = "financement_par_financeur"
+PERSONNEL = "personnel_par_fonction"
+OFFRE = "offre_par_bassin"
+ALL_MARTS = (SIAE, TERRITOIRE, PUBLICS, SORTIES, FINANCEMENT, PERSONNEL, OFFRE)
+
+
+@dataclass(frozen=True)
+class View:
+    name: str
+    title: str  # French, for page and export titles
+    description: str
+    grain: str  # one row per ...
+
+
+@dataclass(frozen=True)
+class Column:
+    """An identity or dimension column: what a row is about, not a measure."""
+
+    name: str
+    label: str
+    unit: str = "texte"
+    definition: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    label: str  # short, for column headers
+    definition: str
+    formula: str
+    unit: str
+    sources: tuple[str, ...]  # contract templates
+    views: tuple[str, ...]
+    territoire: str = ""  # how the territory rows aggregate it, when it is not a plain sum
+
+
+VIEWS: dict[str, View] = {v.name: v for v in (
+    View(SIAE, "Indicateurs par SIAE",
+         "Les indicateurs de chaque structure conventionnée, pour chaque année : retours reçus, public accueilli, "
+         "sorties, encadrement et finances.",
+         "une ligne par année et par SIAE conventionnée (annee, siret)"),
+    View(TERRITOIRE, "Indicateurs par territoire",
+         "Les mêmes indicateurs agrégés par bassin d'emploi et type de SIAE, avec les totaux « TOUS » par bassin, "
+         "par type et pour l'ensemble du territoire. Les taux sont des rapports de sommes.",
+         "une ligne par année, bassin et type de SIAE (annee, bassin, type_siae), totaux compris"),
+    View(PUBLICS, "Répartition des publics",
+         "Les salariés en insertion présents dans l'année, répartis selon le sexe, la tranche d'âge, le statut à "
+         "l'entrée, l'orientation, le type de contrat et les difficultés déclarées (une personne compte une fois "
+         "par difficulté).",
+         "une ligne par année, SIAE, dimension et modalité (annee, siret, dimension, modalite)"),
+    View(SORTIES, "Sorties par catégorie",
+         "Les sorties de salariés en insertion intervenues dans l'année, par motif et par catégorie de sortie.",
+         "une ligne par année, SIAE et motif de sortie (annee, siret, motif_sortie)"),
+    View(FINANCEMENT, "Financement public par financeur",
+         "Les aides publiques de l'année par financeur (État, Département, Région, communes, FSE, autres), "
+         "pour les SIAE qui ont transmis leurs finances.",
+         "une ligne par année, SIAE et financeur (annee, siret, financeur)"),
+    View(PERSONNEL, "Personnel permanent",
+         "Les permanents et bénévoles présents dans l'année, par fonction, statut, niveau de diplôme et formation "
+         "suivie, avec leurs équivalents temps plein.",
+         "une ligne par année, SIAE, fonction, statut, niveau de diplôme et formation suivie"),
+    View(OFFRE, "Offre d'insertion par bassin",
+         "Le nombre de SIAE conventionnées et les ETP conventionnés par bassin d'emploi et type de SIAE.",
+         "une ligne par année, bassin et type de SIAE (annee, bassin, type_siae)"),
+)}
+
+IDENTITY: dict[str, Column] = {c.name: c for c in (
+    Column("annee", "Année", "annee", "Année d'exercice du retour."),
+    Column("siret", "SIRET", "texte", "Numéro SIRET de la structure (14 chiffres)."),
+    Column("raison_sociale", "Raison sociale"),
+    Column("type_siae", "Type de SIAE", "texte", "ACI, AI, EI, ETTI ou EITI ; « TOUS » pour un total."),
+    Column("type_siae_libelle", "Type de SIAE (libellé)"),
+    Column("commune_insee", "Commune INSEE", "texte", "Code INSEE de la commune du siège, selon la convention."),
+    Column("nom_commune", "Commune"),
+    Column("bassin", "Bassin", "texte", "Bassin d'emploi de la commune du siège ; « TOUS » pour un total."),
+    Column("bassin_libelle", "Bassin (libellé)"),
+    Column("dimension", "Dimension", "texte", "Caractéristique des publics : sexe, tranche_age, statut_entree, "
+           "orientation, type_contrat ou difficulte."),
+    Column("dimension_libelle", "Caractéristique"),
+    Column("modalite", "Modalité", "texte", "Code de la modalité de la dimension."),
+    Column("libelle", "Libellé"),
+    Column("rang", "Rang", "nombre", "Ordre d'affichage de la modalité."),
+    Column("categorie", "Catégorie de sortie", "texte", "EMPLOI_DURABLE, EMPLOI_TRANSITION, SORTIE_POSITIVE, "
+           "AUTRE_SORTIE ou NEUTRE."),
+    Column("categorie_libelle", "Catégorie de sortie (libellé)"),
+    Column("dynamique", "Sortie dynamique", "booleen", "Catégorie comptée dans les sorties dynamiques (emploi "
+           "durable, emploi de transition, sortie positive)."),
+    Column("motif_sortie", "Motif de sortie"),
+    Column("motif_libelle", "Motif de sortie (libellé)"),
+    Column("financeur", "Financeur", "texte", "Colonne d'aide publique du retour finances."),
+    Column("financeur_libelle", "Financeur (libellé)"),
+    Column("fonction", "Fonction"),
+    Column("fonction_libelle", "Fonction (libellé)"),
+    Column("statut", "Statut"),
+    Column("statut_libelle", "Statut (libellé)"),
+    Column("est_benevole", "Bénévole", "booleen"),
+    Column("est_encadrement", "Fonction d'encadrement", "booleen",
+           "Encadrant technique ou accompagnateur socio-professionnel."),
+    Column("niveau_diplome", "Niveau de diplôme", "nombre", "Niveau national, de 1 à 8 (3 = CAP/BEP, 4 = bac, "
+           "5 = bac+2, 6 = bac+3/4, 7 = bac+5, 8 = doctorat)."),
+    Column("niveau_diplome_libelle", "Niveau de diplôme (libellé)"),
+    Column("formation_suivie", "Formation suivie", "booleen", "A suivi une formation dans l'année."),
+)}
+
+_PUBLIC = ("salaries_insertion",)
+_STAFF = ("personnel_permanent",)
+_MONEY = ("finances",)
+_SIAE_TERR = (SIAE, TERRITOIRE)
+_SUM = "somme sur les SIAE qui ont transmis le retour"
+
+INDICATORS: dict[str, Indicator] = {i.name: i for i in (
+    # --- supply and returns ---
+    Indicator("etp_conventionnes", "ETP conventionnés",
+              "Postes d'insertion financés par la convention, en équivalents temps plein.",
+              "etp_conventionnes de la convention", "etp", ("conventions",), (SIAE, TERRITOIRE, OFFRE),
+              "somme sur toutes les SIAE conventionnées"),
+    Indicator("nb_siae", "Nombre de SIAE", "Nombre de structures conventionnées dans l'année.",
+              "nombre de lignes de conventions", "nombre", ("conventions",), (TERRITOIRE, OFFRE)),
+    Indicator("nb_communes", "Nombre de communes", "Nombre de communes où une SIAE conventionnée a son siège.",
+              "nombre de communes distinctes des conventions", "nombre", ("conventions",), (OFFRE,)),
+    Indicator("retour_structure", "Fiche structure reçue",
+              "La fiche structure de l'année a été transmise.", "retour structure chargé pour (siret, annee)",
+              "booleen", ("structure",), (SIAE,)),
+    Indicator("retour_salaries", "Retour salariés reçu",
+              "Le retour des salariés en insertion de l'année a été transmis.",
+              "retour salaries_insertion chargé pour (siret, annee)", "booleen", _PUBLIC, (SIAE,)),
+    Indicator("retour_personnel", "Retour personnel reçu",
+              "Le retour du personnel permanent de l'année a été transmis.",
+              "retour personnel_permanent chargé pour (siret, annee)", "booleen", _STAFF, (SIAE,)),
+    Indicator("retour_finances", "Retour finances reçu", "Les comptes de l'année ont été transmis.",
+              "retour finances chargé pour (siret, annee)", "booleen", _MONEY, (SIAE,)),
+    Indicator("retour_complet", "Retour complet",
+              "Les quatre retours de l'année (structure, salariés, personnel, finances) ont été transmis.",
+              "retour_structure et retour_salaries et retour_personnel et retour_finances", "booleen",
+              ("structure", "salaries_insertion", "personnel_permanent", "finances"), (SIAE,)),
+    Indicator("nb_retours_complets", "Retours complets",
+              "Nombre de SIAE qui ont transmis leurs quatre retours de l'année.",
+              "nombre de SIAE avec retour_complet", "nombre",
+              ("structure", "salaries_insertion", "personnel_permanent", "finances"), (TERRITOIRE,)),
+    Indicator("taux_retour", "Taux de retour",
+              "Part des SIAE conventionnées qui ont transmis leurs quatre retours de l'année.",
+              "retours complets / SIAE conventionnées", "pourcentage",
+              ("conventions", "structure", "salaries_insertion", "personnel_permanent", "finances"), (TERRITOIRE,)),
+    Indicator("nb_retours_salaries", "Retours salariés reçus",
+              "Nombre de SIAE qui ont transmis le retour des salariés en insertion.",
+              "nombre de SIAE avec retour_salaries", "nombre", _PUBLIC, (TERRITOIRE,)),
+    Indicator("nb_retours_finances", "Retours finances reçus",
+              "Nombre de SIAE qui ont transmis leurs comptes.",
+              "nombre de SIAE avec retour_finances", "nombre", _MONEY, (TERRITOIRE,)),
+
+    # --- public ---
+    Indicator("nb_salaries", "Salariés en insertion",
+              "Nombre de contrats d'insertion présents dans l'année (entrés au plus tard le 31/12, "
+              "sortis au plus tôt le 01/01 ou toujours en poste).",
+              "nombre de contrats présents dans l'année", "nombre", _PUBLIC, (SIAE, TERRITOIRE, PUBLICS), _SUM),
+    Indicator("nb_entrees", "Entrées", "Nombre de contrats d'insertion commencés dans l'année.",
+              "nombre de contrats dont la date d'entrée est dans l'année", "nombre", _PUBLIC, _SIAE_TERR, _SUM),
+    Indicator("nb_sorties", "Sorties", "Nombre de contrats d'insertion terminés dans l'année.",
+              "nombre de contrats dont la date de sortie est dans l'année", "nombre", _PUBLIC,
+              (SIAE, TERRITOIRE, SORTIES), _SUM),
+    Indicator("heures_travaillees", "Heures travaillées",
+              "Heures travaillées dans l'année par les salariés en insertion.",
+              "somme des heures travaillées des contrats présents", "nombre", _PUBLIC, (SIAE,)),
+    Indicator("etp_insertion", "ETP insertion",
+              "Équivalents temps plein réalisés par les salariés en insertion dans l'année (1 607 heures = 1 ETP).",
+              "heures travaillées / 1 607", "etp", _PUBLIC, _SIAE_TERR, _SUM),
+    Indicator("taux_realisation_etp", "Taux de réalisation des ETP",
+              "Part des ETP conventionnés effectivement réalisés ; peut dépasser 100 %.",
+              "ETP insertion / ETP conventionnés", "pourcentage", ("salaries_insertion", "conventions"),
+              _SIAE_TERR,
+              "somme des ETP insertion / somme des ETP conventionnés des SIAE qui ont transmis le retour salariés"),
+    Indicator("nb_femmes", "Femmes", "Nombre de femmes parmi les salariés en insertion présents.",
+              "nombre de contrats présents avec sexe = F", "nombre", _PUBLIC, _SIAE_TERR, _SUM),
+    Indicator("part_femmes", "Part de femmes", "Part des femmes parmi les salariés en insertion présents.",
+              "femmes / salariés en insertion", "pourcentage", _PUBLIC, _SIAE_TERR,
+              "somme des femmes / somme des salariés"),
+    Indicator("nb_rsa", "Bénéficiaires du RSA",
+              "Nombre de salariés en insertion présents qui étaient au RSA à l'entrée.",
+              "nombre de contrats présents avec statut à l'entrée = RSA", "nombre", _PUBLIC, _SIAE_TERR, _SUM),
+    Indicator("part_rsa", "Part de bénéficiaires du RSA",
+              "Part des salariés en insertion présents qui étaient au RSA à l'entrée.",
+              "bénéficiaires du RSA / salariés en insertion", "pourcentage", _PUBLIC, _SIAE_TERR,
+              "somme des bénéficiaires du RSA / somme des salariés"),
+    Indicator("nb_moins_26", "Moins de 26 ans", "Nombre de salariés en insertion âgés de moins de 26 ans à l'entrée.",
+              "nombre de contrats présents avec année d'entrée − année de naissance < 26", "nombre", _PUBLIC, (SIAE,)),
+    Indicator("part_moins_26", "Part de moins de 26 ans",
+              "Part des salariés en insertion présents âgés de moins de 26 ans à l'entrée.",
+              "moins de 26 ans / salariés en insertion", "pourcentage", _PUBLIC, (SIAE,)),
+    Indicator("nb_50_plus", "50 ans et plus", "Nombre de salariés en insertion âgés de 50 ans ou plus à l'entrée.",
+              "nombre de contrats présents avec année d'entrée − année de naissance ≥ 50", "nombre", _PUBLIC, (SIAE,)),
+    Indicator("part_50_plus", "Part de 50 ans et plus",
+              "Part des salariés en insertion présents âgés de 50 ans ou plus à l'entrée.",
+              "50 ans et plus / salariés en insertion", "pourcentage", _PUBLIC, (SIAE,)),
+    Indicator("nb_sorties_dynamiques", "Sorties dynamiques",
+              "Sorties de l'année vers l'emploi durable, l'emploi de transition ou une sortie positive (formation "
+              "qualifiante, autre SIAE).",
+              "sorties des catégories EMPLOI_DURABLE, EMPLOI_TRANSITION et SORTIE_POSITIVE", "nombre", _PUBLIC,
+              _SIAE_TERR, _SUM),
+    Indicator("nb_sorties_emploi_durable", "Sorties en emploi durable",
+              "Sorties de l'année en CDI, CDD de 6 mois ou plus, création d'entreprise ou fonction publique.",
+              "sorties de la catégorie EMPLOI_DURABLE", "nombre", _PUBLIC, _SIAE_TERR, _SUM),
+    Indicator("nb_sorties_neutres", "Sorties neutres",
+              "Sorties de l'année pour déménagement, raisons de santé, décès ou retraite, écartées des taux de sortie.",
+              "sorties de la catégorie NEUTRE", "nombre", _PUBLIC, _SIAE_TERR, _SUM),
+    Indicator("taux_sortie_dynamique", "Taux de sortie dynamique",
+              "Part des sorties de l'année qui sont dynamiques, hors sorties neutres.",
+              "sorties dynamiques / (sorties − sorties neutres)", "pourcentage", _PUBLIC, _SIAE_TERR,
+              "somme des sorties dynamiques / (somme des sorties − somme des sorties neutres)"),
+    Indicator("taux_emploi_durable", "Taux de sortie en emploi durable",
+              "Part des sorties de l'année en emploi durable, hors sorties neutres.",
+              "sorties en emploi durable / (sorties − sorties neutres)", "pourcentage", _PUBLIC, _SIAE_TERR,
+              "somme des sorties en emploi durable / (somme des sorties − somme des sorties neutres)"),
+
+    # --- staff ---
+    Indicator("nb_permanents", "Permanents", "Nombre de salariés permanents (hors bénévoles) présents dans l'année.",
+              "nombre de permanents présents avec statut ≠ BENEVOLE", "nombre", _STAFF, (SIAE,)),
+    Indicator("nb_benevoles", "Bénévoles", "Nombre de bénévoles présents dans l'année.",
+              "nombre de permanents présents avec statut = BENEVOLE", "nombre", _STAFF, (SIAE,)),
+    Indicator("nb_personnes", "Personnes", "Nombre de permanents ou bénévoles présents dans l'année.",
+              "nombre de personnes présentes", "nombre", _STAFF, (PERSONNEL,)),
+    Indicator("etp_permanents", "ETP permanents",
+              "Équivalents temps plein des salariés permanents (hors bénévoles) sur l'année, au prorata des jours "
+              "de présence ; 35 heures par semaine = 1 ETP, au-delà plafonné.",
+              "somme de (min(heures hebdo, 35) / 35) × (jours présents dans l'année / jours de l'année)", "etp",
+              _STAFF, (SIAE, TERRITOIRE, PERSONNEL), _SUM),
+    Indicator("etp_encadrement", "ETP d'encadrement",
+              "ETP permanents des encadrants techniques et accompagnateurs socio-professionnels.",
+              "ETP permanents des fonctions ENCADRANT_TECHNIQUE et ACCOMPAGNATEUR_SOCIOPRO", "etp", _STAFF,
+              _SIAE_TERR, _SUM),
+    Indicator("taux_encadrement", "Taux d'encadrement",
+              "ETP de salariés en insertion par ETP d'encadrement ; plus il est élevé, moins l'encadrement est dense.",
+              "ETP insertion / ETP d'encadrement", "decimal", ("salaries_insertion", "personnel_permanent"), (SIAE,)),
+
+    # --- finances ---
+    Indicator("chiffre_affaires", "Chiffre d'affaires",
+              "Ventes et prestations de l'année, hors financements publics.", "chiffre_affaires du retour finances",
+              "euros", _MONEY, _SIAE_TERR, _SUM),
+    Indicator("chiffre_affaires_n1", "Chiffre d'affaires n-1", "Chiffre d'affaires de l'année précédente.",
+              "chiffre_affaires du retour finances de annee − 1", "euros", _MONEY, (SIAE,)),
+    Indicator("chiffre_affaires_n2", "Chiffre d'affaires n-2", "Chiffre d'affaires d'il y a deux ans.",
+              "chiffre_affaires du retour finances de annee − 2", "euros", _MONEY, (SIAE,)),
+    Indicator("evolution_ca", "Évolution du chiffre d'affaires",
+              "Évolution du chiffre d'affaires par rapport à l'année précédente.",
+              "chiffre d'affaires / chiffre d'affaires n-1 − 1", "pourcentage", _MONEY, (SIAE,)),
+    Indicator("financement_public", "Financement public",
+              "Total des aides publiques de l'année : État, Département, Région, communes, FSE et autres.",
+              "aides État + Département + Région + communes + FSE + autres aides publiques (case vide = 0)",
+              "euros", _MONEY, _SIAE_TERR, _SUM),
+    Indicator("montant", "Montant", "Montant de l'aide publique de l'année pour ce financeur (case vide = 0).",
+              "colonne d'aide du retour finances", "euros", _MONEY, (FINANCEMENT,)),
+    Indicator("ratio_public_ca", "Financement public / CA",
+              "Financement public rapporté au chiffre d'affaires ; peut dépasser 100 %.",
+              "financement public / chiffre d'affaires", "pourcentage", _MONEY, _SIAE_TERR,
+              "somme des financements publics / somme des chiffres d'affaires, sur les SIAE où les deux sont connus"),
+    Indicator("ratio_public_ca_n1", "Financement public / CA n-1", "Le même rapport pour l'année précédente.",
+              "financement public n-1 / chiffre d'affaires n-1", "pourcentage", _MONEY, (SIAE,)),
+    Indicator("ratio_public_ca_n2", "Financement public / CA n-2", "Le même rapport pour l'année n-2.",
+              "financement public n-2 / chiffre d'affaires n-2", "pourcentage", _MONEY, (SIAE,)),
+    Indicator("fonds_propres", "Fonds propres", "Fonds propres en fin d'exercice ; peuvent être négatifs.",
+              "fonds_propres du retour finances", "euros", _MONEY, (SIAE,)),
+    Indicator("fonds_propres_pct_ca", "Fonds propres / CA",
+              "Fonds propres rapportés au chiffre d'affaires.", "fonds propres / chiffre d'affaires", "pourcentage",
+              _MONEY, _SIAE_TERR,
+              "somme des fonds propres / somme des chiffres d'affaires, sur les SIAE où les deux sont connus"),
+    Indicator("fonds_propres_pct_ca_n1", "Fonds propres / CA n-1", "Le même rapport pour l'année précédente.",
+              "fonds propres n-1 / chiffre d'affaires n-1", "pourcentage", _MONEY, (SIAE,)),
+    Indicator("fonds_propres_pct_ca_n2", "Fonds propres / CA n-2", "Le même rapport pour l'année n-2.",
+              "fonds propres n-2 / chiffre d'affaires n-2", "pourcentage", _MONEY, (SIAE,)),
+    Indicator("cout_public_par_etp", "Coût public par ETP",
+              "Financement public de l'année par ETP d'insertion réalisé.",
+              "financement public / ETP insertion", "euros", ("finances", "salaries_insertion"), (SIAE,)),
+)}
+
+COLUMNS: dict[str, Column | Indicator] = {**IDENTITY, **INDICATORS}
+
+
+def label(col: str) -> str:
+    """French header of a column; the name itself when the catalogue does not know it."""
+    entry = COLUMNS.get(col)
+    return entry.label if entry else col
+
+
+def fmt(col: str) -> str:
+    """Unit of a column, one of UNITS; "texte" when unknown."""
+    entry = COLUMNS.get(col)
+    return entry.unit if entry else "texte"
