@@ -111,6 +111,16 @@ def _cast(col: Column) -> pl.Expr:
     return c
 
 
+def _cast_column(col: Column, s: pl.Series) -> pl.Series:
+    """Cast one column; repetitive columns (codes, years, hours) are cast once per distinct value."""
+    uniq = s.unique()
+    if uniq.len() * 4 > s.len():
+        return s.to_frame(col.name).select(_cast(col).alias(col.name))[col.name]
+    table = uniq.to_frame(col.name).with_columns(_cast(col).alias("_cast"))
+    joined = s.to_frame(col.name).join(table, on=col.name, how="left", nulls_equal=True, maintain_order="left")
+    return joined["_cast"].alias(col.name)
+
+
 def _apply_aliases(expr: pl.Expr, codes: str | None) -> pl.Expr:
     aliases = CODE_ALIASES.get(codes or "", {})
     return expr.replace(aliases) if aliases else expr
@@ -307,7 +317,7 @@ def check_sheet(sheet: Sheet, communes: frozenset[str]) -> Checked:
         return Checked(sheet, None, problems)
 
     raw = sheet.frame
-    typed = raw.select(*(_cast(c).alias(c.name) for c in t.columns), ROW)
+    typed = pl.DataFrame([_cast_column(c, raw[c.name]) for c in t.columns] + [raw[ROW]])
 
     # Cells that held text but did not cast: one problem each, with the text as written.
     cast_failures = []
