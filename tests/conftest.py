@@ -56,10 +56,14 @@ def query(db: Path, sql: str, params: dict | None = None) -> list[tuple]:
 def snapshot(db: Path) -> dict[str, list[tuple]]:
     """Every data table's rows: to prove a rejected load changed nothing."""
     from loaders.contract import TEMPLATES
+    from warehouse.db import connect_read
 
-    return {t: sorted(query(db, f"select * exclude (_load_id) from raw_{t}"), key=repr) for t in TEMPLATES} | {
-        "returns": sorted(query(db, "select * from returns"), key=repr)
-    }
+    con = connect_read(db)
+    try:
+        tables = {t: f"select * exclude (_load_id) from raw_{t}" for t in TEMPLATES} | {"returns": "select * from returns"}
+        return {name: sorted(con.sql(q).fetchall(), key=repr) for name, q in tables.items()}
+    finally:
+        con.close()
 
 
 # Valid rows, header as snake_case names: tests change one cell to break one rule.
