@@ -470,11 +470,9 @@ def build_population(n_siae: int, years: list[int], seed: int = SEED) -> list[Si
     for s in rng.sample(candidates, min(len(candidates), max(1, round(n_siae * 0.025)))):
         s.silent_year = years[-1]
     # In the East, a few structures send one workbook instead of lines in the basin's CSV.
-    for s in out:
-        s.workbook = s.bassin == "EST" and rng.random() < 0.35
     est = [s for s in out if s.bassin == "EST"]
-    if est and not any(s.workbook for s in est):
-        est[0].workbook = True
+    for s in rng.sample(est, max(1, round(len(est) * 0.4)) if est else 0):
+        s.workbook = True
     return out
 
 
@@ -872,28 +870,11 @@ def iter_records(n_siae: int, years: list[int], seed: int = SEED):
 
 
 # ---------------------------------------------------------------------------------------------
-# Headers. The contract folds headers before matching; a label that does not fold to its
-# column name (e.g. "Statut à l'entrée") is replaced by a French header that does.
-
-_ARTICLES = re.compile(r"\b(?:d|l)['’]|\b(?:de|du|des|la|le)\b")
-
-
-def fold_header(text: str) -> str:
-    s = unicodedata.normalize("NFKD", text)
-    s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
-    s = re.sub(r"\([^)]*\)", " ", s)
-    s = _ARTICLES.sub(" ", s)
-    return re.sub(r"[^a-z0-9]+", "_", s).strip("_")
-
-
-HEADER_FALLBACK = {"statut_entree": "Statut entrée", "effectif_insertion_prevu_n1": "Effectif insertion prévu N1"}
+# Headers: the French label of the contract (matched after folding, like the snake name).
 
 
 def french_header(col: Column) -> str:
-    for candidate in (col.label, HEADER_FALLBACK.get(col.name, ""), col.name.replace("_", " ").capitalize()):
-        if candidate and fold_header(candidate) == col.name:
-            return candidate
-    return col.name
+    return col.label
 
 
 def strip_accents(text: str) -> str:
