@@ -19,7 +19,7 @@ import polars as pl
 
 from loaders.contract import LOAD_ORDER, TEMPLATES
 from loaders.read import ACCEPTED_SUFFIXES, fold, read_file
-from loaders.report import ERROR, LoadError, Problem
+from loaders.report import ERROR, WARNING, LoadError, Problem
 from loaders.validate import Checked, check_sheet
 from warehouse import build
 from warehouse.db import db_path, new_version, now, scalar
@@ -85,6 +85,13 @@ def check_file(path: Path, communes: set[str], display_name: str | None = None) 
     except LoadError as exc:
         result.problems.append(exc.problem)
         return result, []
+    if len(sheets) > 1 and any(s.frame.height for s in sheets):
+        # A workbook made from the template: the sheets a structure left empty are not errors.
+        for s in sheets:
+            if s.frame.height == 0:
+                result.problems.append(Problem(result.name, s.sheet, None, None, None,
+                                               "feuille sans ligne de données : ignorée", WARNING))
+        sheets = [s for s in sheets if s.frame.height]
     sheets.sort(key=lambda s: LOAD_ORDER.index(s.template.name))
     checked = []
     for sheet in sheets:

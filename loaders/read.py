@@ -107,8 +107,10 @@ def _frame_to_sheet(file: str, sheet: str | None, template: Template, raw: pl.Da
         pl.col(n).str.strip_chars(" \t\r\n\u00a0\u202f").replace("", None) for n in headers
     )
     # Empty rows (trailing rows, spacer rows) are normal: drop them, keep the others' numbers.
-    if headers:
-        frame = frame.filter(pl.any_horizontal(pl.col(n).is_not_null() for n in headers))
+    # A row holding only its year and SIRET (a pre-filled template left blank) is empty too.
+    content = [n for n in headers if n not in ("annee", "siret")] or list(headers)
+    if content:
+        frame = frame.filter(pl.any_horizontal(pl.col(n).is_not_null() for n in content))
     missing = [c.name for c in template.columns if c.name not in headers]
     for name in missing:
         frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(name))
@@ -176,7 +178,10 @@ def read_xlsx(path: Path, file: str) -> list[Sheet]:
     except Exception:
         raise LoadError(file, "classeur Excel illisible ou endommagé (enregistrez-le à nouveau en .xlsx).") from None
     sheets = []
-    for name in reader.sheet_names:
+    # Sheets named after a template are the returns; the others (instructions, lists) are
+    # read only in a workbook with no such sheet, e.g. a single template on "Feuil1".
+    named = [n for n in reader.sheet_names if fold(n) in TEMPLATES]
+    for name in named or reader.sheet_names:
         try:
             raw = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars()
         except Exception:
