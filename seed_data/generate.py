@@ -147,7 +147,7 @@ PROFILES: dict[str, TypeProfile] = {
              ("9499Z", "Chantier d'insertion : restauration de cases créoles")),
         contrat={"CDDI": 95, "CONTRAT_AIDE": 5},
         hebdo={26: 60, 20: 10, 24: 10, 30: 8, 35: 10, 22.5: 2},
-        attendance=(0.75, 0.95), months=(2, 22, 6), female=0.38,
+        attendance=(0.75, 0.95), months=(2, 20, 6), female=0.38,
         public_per_etp=(26000, 36000), ratio_public_ca=(2.0, 5.0),
         shares=(20, 10, 10, 60),
         names=("Association {place}", "Chantier {place}", "Chantier d'insertion {place}",
@@ -162,8 +162,8 @@ PROFILES: dict[str, TypeProfile] = {
              ("8899B", "Services aux particuliers et mise à disposition de personnel"),
              ("8810A", "Aide à domicile et petits travaux")),
         contrat={"MISE_A_DISPOSITION": 88, "CDDI": 8, "AUTRE": 4},
-        hebdo={8: 8, 10: 10, 12.5: 10, 15: 15, 17.5: 12, 20: 15, 24: 12, 26: 8, 30: 6, 35: 4},
-        attendance=(0.55, 0.9), months=(1, 24, 6), female=0.62,
+        hebdo={20: 22, 24: 20, 26: 20, 30: 12, 35: 8, 15: 8, 17.5: 10},
+        attendance=(0.4, 0.8), months=(1, 18, 5), female=0.62,
         public_per_etp=(3000, 7000), ratio_public_ca=(0.06, 0.25),
         shares=(45, 20, 10, 25),
         names=("AI {place}", "Association intermédiaire {place}", "Entraide Services {basin}",
@@ -210,7 +210,7 @@ PROFILES: dict[str, TypeProfile] = {
              ("7830Z", "Mise à disposition de travailleurs indépendants"),
              ("9609Z", "Services aux particuliers par des travailleurs indépendants")),
         contrat={"AUTRE": 100},
-        hebdo={15: 20, 20: 25, 25: 20, 30: 20, 35: 15},
+        hebdo={20: 30, 25: 25, 30: 25, 35: 20},
         attendance=(0.55, 0.9), months=(6, 30, 14), female=0.45,
         public_per_etp=(8000, 14000), ratio_public_ca=(0.15, 0.5),
         shares=(40, 40, 5, 15),
@@ -413,7 +413,7 @@ def build_population(n_siae: int, years: list[int], seed: int = SEED) -> list[Si
 
     # Life span: a few new structures each year, a couple stop before the last year.
     n_years = len(years)
-    per_year_new = 0 if n_years < 2 else min(round(n_siae * 0.05), n_siae // (4 * (n_years - 1)))
+    per_year_new = 0 if n_years < 2 else min(round(n_siae * 0.05), n_siae // (10 * (n_years - 1)))
     first_years = [years[0]] * (n_siae - per_year_new * (n_years - 1))
     for y in years[1:]:
         first_years += [y] * per_year_new
@@ -652,10 +652,8 @@ def _salaries(rng: random.Random, s: Siae, p: TypeProfile, years: list[int],
             contrat = contrat_choice(rng)
             last_day = hard_stop if exit_ is None else exit_
             entree = _d(t)
-            for y in active:
+            for y in range(max(entry_year, active[0]), min(_d(last_day).year, active[-1]) + 1):
                 ys, ye = year_start[y], year_end[y]
-                if t > ye or last_day < ys:
-                    continue
                 overlap = min(last_day, ye) - max(t, ys) + 1
                 hours = min(2300.0, round(overlap / 7 * hebdo * att * uniform(0.95, 1.05) * 2) / 2)
                 if hours == int(hours):
@@ -682,7 +680,7 @@ def _salaries(rng: random.Random, s: Siae, p: TypeProfile, years: list[int],
 PART_TIME_HOURS = (17.5, 20, 24, 28, 30)
 LONG_HOURS = (37, 39, 40, 42, 45)
 VOLUNTEER_HOURS = (2, 3, 4, 5, 6, 8, 10)
-VOLUNTEER_COUNT = Choice([0, 1, 2, 3], [30, 30, 25, 15])
+VOLUNTEER_COUNT = Choice([0, 1, 2, 3, 4], [20, 28, 27, 15, 10])
 ASSOCIATION, DIRECTION, ENCADRANT = "ASSOCIATION", "DIRECTION", "ENCADRANT_TECHNIQUE"
 _check("STATUT_JURIDIQUE", ASSOCIATION)
 _check("FONCTION", DIRECTION, ENCADRANT)
@@ -746,10 +744,8 @@ def _staff(rng: random.Random, s: Siae, p: TypeProfile, years: list[int],
             sexe = "F" if rng.random() < 0.55 else "M"
             birth = entry_year - age if rng.random() < 0.9 else None
             last_day = hard_stop if exit_ is None else exit_
-            for y in active:
-                ys, ye = year_start[y], year_end[y]
-                if t > ye or last_day < ys:
-                    continue
+            for y in range(max(entry_year, active[0]), min(_d(last_day).year, active[-1]) + 1):
+                ye = year_end[y]
                 shown = exit_ is not None and exit_ <= ye
                 r = rng.random()
                 rows[y].append({
