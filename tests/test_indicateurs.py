@@ -490,12 +490,8 @@ def test_indicateurs_siae_every_value(con):
 
 # ---- indicateurs_territoire: detail and total rows, every column ----
 
-def _territoire(**values) -> dict:
-    return values
-
-
 EXPECTED_TERRITOIRE = {
-    (2022, "TOUS", "TOUS"): _territoire(  # A + B
+    (2022, "TOUS", "TOUS"): dict(  # A + B
         nb_siae=2, nb_retours_complets=2,
         taux_retour=1.0,  # 2 / 2
         nb_salaries=5,  # 3 + 2
@@ -517,7 +513,7 @@ EXPECTED_TERRITOIRE = {
         nb_retours_salaries=2, nb_retours_finances=2,
         nb_sorties_dynamiques=2, nb_sorties_emploi_durable=1, nb_sorties_neutres=1, nb_femmes=2, nb_rsa=2,
     ),
-    (2023, "TOUS", "TOUS"): _territoire(  # A, B, C, E
+    (2023, "TOUS", "TOUS"): dict(  # A, B, C, E
         nb_siae=4,
         nb_retours_complets=2,  # A, C (B lacks finances, E lacks personnel)
         taux_retour=0.5,  # 2 / 4
@@ -540,7 +536,7 @@ EXPECTED_TERRITOIRE = {
         nb_retours_salaries=4, nb_retours_finances=3,
         nb_sorties_dynamiques=3, nb_sorties_emploi_durable=2, nb_sorties_neutres=1, nb_femmes=4, nb_rsa=1,
     ),
-    (2023, "NORD", "TOUS"): _territoire(  # A, E
+    (2023, "NORD", "TOUS"): dict(  # A, E
         nb_siae=2, nb_retours_complets=1,  # A
         taux_retour=0.5,
         nb_salaries=4,  # 3 + 1
@@ -562,7 +558,7 @@ EXPECTED_TERRITOIRE = {
         nb_retours_salaries=2, nb_retours_finances=2,
         nb_sorties_dynamiques=2, nb_sorties_emploi_durable=1, nb_sorties_neutres=0, nb_femmes=3, nb_rsa=1,
     ),
-    (2024, "TOUS", "TOUS"): _territoire(  # A, B, C, D, E
+    (2024, "TOUS", "TOUS"): dict(  # A, B, C, D, E
         nb_siae=5,
         nb_retours_complets=3,  # A, B, E
         taux_retour=0.6,  # 3 / 5
@@ -585,7 +581,7 @@ EXPECTED_TERRITOIRE = {
         nb_retours_salaries=3, nb_retours_finances=4,
         nb_sorties_dynamiques=1, nb_sorties_emploi_durable=0, nb_sorties_neutres=1, nb_femmes=3, nb_rsa=3,
     ),
-    (2024, "TOUS", "ACI"): _territoire(  # A, D
+    (2024, "TOUS", "ACI"): dict(  # A, D
         nb_siae=2, nb_retours_complets=1,  # A
         taux_retour=0.5,
         nb_salaries=2, nb_entrees=1, nb_sorties=1,  # A only
@@ -603,7 +599,7 @@ EXPECTED_TERRITOIRE = {
         nb_retours_salaries=1, nb_retours_finances=1,
         nb_sorties_dynamiques=1, nb_sorties_emploi_durable=0, nb_sorties_neutres=0, nb_femmes=1, nb_rsa=1,
     ),
-    (2024, "SUD", "TOUS"): _territoire(  # B, C
+    (2024, "SUD", "TOUS"): dict(  # B, C
         nb_siae=2, nb_retours_complets=1,  # B
         taux_retour=0.5,
         nb_salaries=1, nb_entrees=1, nb_sorties=0,  # B only (C: no salaries return)
@@ -622,7 +618,7 @@ EXPECTED_TERRITOIRE = {
         nb_retours_salaries=1, nb_retours_finances=2,
         nb_sorties_dynamiques=0, nb_sorties_emploi_durable=0, nb_sorties_neutres=0, nb_femmes=1, nb_rsa=1,
     ),
-    (2024, "OUEST", "ACI"): _territoire(  # D, no return at all
+    (2024, "OUEST", "ACI"): dict(  # D, no return at all
         nb_siae=1, nb_retours_complets=0,
         taux_retour=0.0,
         nb_salaries=None, nb_entrees=None, nb_sorties=None,
@@ -638,7 +634,7 @@ EXPECTED_TERRITOIRE = {
         nb_sorties_dynamiques=None, nb_sorties_emploi_durable=None, nb_sorties_neutres=None, nb_femmes=None,
         nb_rsa=None,
     ),
-    (2024, "NORD", "ETTI"): _territoire(  # E
+    (2024, "NORD", "ETTI"): dict(  # E
         nb_siae=1, nb_retours_complets=1,
         taux_retour=1.0,
         nb_salaries=2, nb_entrees=2, nb_sorties=2,
