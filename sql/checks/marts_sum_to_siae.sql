@@ -41,8 +41,13 @@ personnel as (
 ),
 
 checks as (
-    select 'publics_repartition' as vue, siae.annee, siae.siret, 'nb_salaries (' || publics.dimension || ')' as colonne,
-        publics.nb_salaries::double as valeur, siae.nb_salaries::double as attendu
+    select
+        'publics_repartition' as vue,
+        siae.annee,
+        siae.siret,
+        'nb_salaries (' || publics.dimension || ')' as colonne,
+        publics.nb_salaries::double as valeur,
+        siae.nb_salaries::double as attendu
     from siae
     inner join publics
         on publics.annee = siae.annee and publics.siret = siae.siret

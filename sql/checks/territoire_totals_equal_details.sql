@@ -54,7 +54,8 @@ expected as (
     unpivot include nulls (attendu for colonne in (
             nb_siae, nb_retours_complets, taux_retour, nb_salaries, nb_entrees, nb_sorties,
             etp_conventionnes, etp_insertion, taux_sortie_dynamique, taux_emploi_durable, part_femmes, part_rsa,
-            etp_permanents, etp_encadrement, chiffre_affaires, financement_public, nb_retours_salaries, nb_retours_finances
+            etp_permanents, etp_encadrement, chiffre_affaires, financement_public,
+            nb_retours_salaries, nb_retours_finances
     ))
 ),
 
@@ -64,7 +65,8 @@ actual as (
     unpivot include nulls (valeur for colonne in (
             nb_siae, nb_retours_complets, taux_retour, nb_salaries, nb_entrees, nb_sorties,
             etp_conventionnes, etp_insertion, taux_sortie_dynamique, taux_emploi_durable, part_femmes, part_rsa,
-            etp_permanents, etp_encadrement, chiffre_affaires, financement_public, nb_retours_salaries, nb_retours_finances
+            etp_permanents, etp_encadrement, chiffre_affaires, financement_public,
+            nb_retours_salaries, nb_retours_finances
     ))
 ),
 

@@ -19,7 +19,9 @@ presence as (
         date_entree <= fin_annee and (date_sortie is null or date_sortie >= debut_annee) as est_present,
         -- days counted inclusively, clipped to the year
         greatest(
-            date_diff('day', greatest(date_entree, debut_annee), least(coalesce(date_sortie, fin_annee), fin_annee)) + 1,
+            date_diff(
+                'day', greatest(date_entree, debut_annee), least(coalesce(date_sortie, fin_annee), fin_annee)
+            ) + 1,
             0
         ) as jours_presents,
         date_diff('day', debut_annee, fin_annee) + 1 as jours_annee
