@@ -154,6 +154,32 @@ MOTIF_CATEGORY_LABELS = {
 }
 DYNAMIC_EXIT_CATEGORIES = ("EMPLOI_DURABLE", "EMPLOI_TRANSITION", "SORTIE_POSITIVE")
 
+# Labels the indicator views group by, beyond the templates' code lists; in ref_codes too.
+DERIVED_LISTS: dict[str, dict[str, str]] = {
+    "TRANCHE_AGE": {"MOINS_26": "Moins de 26 ans", "26_49": "26 à 49 ans", "50_PLUS": "50 ans et plus"},
+    "NIVEAU_DIPLOME": {
+        "1": "Niveau 1 (savoirs de base)",
+        "2": "Niveau 2",
+        "3": "Niveau 3 (CAP, BEP)",
+        "4": "Niveau 4 (bac)",
+        "5": "Niveau 5 (bac+2)",
+        "6": "Niveau 6 (bac+3/4)",
+        "7": "Niveau 7 (bac+5)",
+        "8": "Niveau 8 (doctorat)",
+    },
+    "FINANCEUR": {
+        "aides_etat": "État",
+        "aides_departement": "Département",
+        "aides_region": "Région",
+        "aides_communes": "Communes et intercommunalités",
+        "fse": "Fonds social européen",
+        "autres_aides_publiques": "Autres aides publiques",
+    },
+}
+
+# Functions whose hours count as supervision (etp_encadrement, CONTRACT section 4).
+SUPERVISION_FUNCTIONS = ("ENCADRANT_TECHNIQUE", "ACCOMPAGNATEUR_SOCIOPRO")
+
 # Old names still found in returns, read as today's code (CONTRACT: "ex-ANPE", "ex-RMI/API").
 CODE_ALIASES: dict[str, dict[str, str]] = {
     "ORIENTATION": {"ANPE": "FRANCE_TRAVAIL", "POLE_EMPLOI": "FRANCE_TRAVAIL"},

@@ -15,9 +15,11 @@ import duckdb
 from loaders.contract import (
     CODE_LISTS,
     COMMUNES_REUNION,
+    DERIVED_LISTS,
     DYNAMIC_EXIT_CATEGORIES,
     MOTIF_CATEGORIES,
     MOTIF_CATEGORY_LABELS,
+    SUPERVISION_FUNCTIONS,
     TEMPLATES,
 )
 from warehouse.db import scalar
@@ -69,8 +71,13 @@ def _create_reference(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create or replace table ref_codes (liste varchar, code varchar, libelle varchar, rang integer)")
     con.executemany(
         "insert into ref_codes values (?, ?, ?, ?)",
-        [(lst, code, label, i) for lst, codes in CODE_LISTS.items() for i, (code, label) in enumerate(codes.items())],
+        [(lst, code, label, i) for lst, codes in (CODE_LISTS | DERIVED_LISTS).items()
+         for i, (code, label) in enumerate(codes.items())],
     )
+    con.execute("create or replace table ref_fonction (fonction varchar primary key, libelle varchar,"
+                " encadrement boolean)")
+    con.executemany("insert into ref_fonction values (?, ?, ?)",
+                    [(code, label, code in SUPERVISION_FUNCTIONS) for code, label in CODE_LISTS["FONCTION"].items()])
     con.execute(
         "create or replace table ref_motif_sortie (motif_sortie varchar primary key, libelle varchar,"
         " categorie varchar, categorie_libelle varchar, dynamique boolean)"

@@ -9,14 +9,8 @@ finances as (
     select * from stg_finances
 ),
 
-financeurs (financeur, financeur_libelle, rang) as (
-    values
-        ('aides_etat', 'État', 0),
-        ('aides_departement', 'Département', 1),
-        ('aides_region', 'Région', 2),
-        ('aides_communes', 'Communes et intercommunalités', 3),
-        ('fse', 'Fonds social européen', 4),
-        ('autres_aides_publiques', 'Autres aides publiques', 5)
+financeurs as (
+    select code as financeur, libelle as financeur_libelle, rang from ref_codes where liste = 'FINANCEUR'
 ),
 
 long as (

@@ -14,17 +14,10 @@ codes as (
     select * from ref_codes
 ),
 
--- French national qualification levels (CONTRACT section 2, personnel_permanent.niveau_diplome)
-niveaux (niveau_diplome, niveau_diplome_libelle) as (
-    values
-        (1, 'Niveau 1 (savoirs de base)'),
-        (2, 'Niveau 2'),
-        (3, 'Niveau 3 (CAP, BEP)'),
-        (4, 'Niveau 4 (bac)'),
-        (5, 'Niveau 5 (bac+2)'),
-        (6, 'Niveau 6 (bac+3/4)'),
-        (7, 'Niveau 7 (bac+5)'),
-        (8, 'Niveau 8 (doctorat)')
+niveaux as (
+    select code::integer as niveau_diplome, libelle as niveau_diplome_libelle
+    from ref_codes
+    where liste = 'NIVEAU_DIPLOME'
 ),
 
 grouped as (

@@ -17,18 +17,11 @@ codes as (
 dimensions (dimension, liste, dimension_libelle, dimension_rang) as (
     values
         ('sexe', 'SEXE', 'Sexe', 1),
-        ('tranche_age', null, 'Tranche d''âge à l''entrée', 2),
+        ('tranche_age', 'TRANCHE_AGE', 'Tranche d''âge à l''entrée', 2),
         ('statut_entree', 'STATUT_ENTREE', 'Statut à l''entrée', 3),
         ('orientation', 'ORIENTATION', 'Orientation', 4),
         ('type_contrat', 'TYPE_CONTRAT', 'Type de contrat', 5),
         ('difficulte', 'DIFFICULTE', 'Difficultés', 6)
-),
-
-tranches (modalite, libelle, rang) as (
-    values
-        ('MOINS_26', 'Moins de 26 ans', 0),
-        ('26_49', '26 à 49 ans', 1),
-        ('50_PLUS', '50 ans et plus', 2)
 ),
 
 present as (
@@ -64,8 +57,8 @@ final as (
         counted.dimension,
         dimensions.dimension_libelle,
         counted.modalite,
-        coalesce(codes.libelle, tranches.libelle, counted.modalite) as libelle,
-        coalesce(codes.rang, tranches.rang) as rang,
+        coalesce(codes.libelle, counted.modalite) as libelle,
+        codes.rang,
         counted.nb_salaries
     from counted
     inner join conventions
@@ -74,8 +67,6 @@ final as (
         on dimensions.dimension = counted.dimension
     left join codes
         on codes.liste = dimensions.liste and codes.code = counted.modalite
-    left join tranches
-        on counted.dimension = 'tranche_age' and tranches.modalite = counted.modalite
 )
 
 select * from final

@@ -5,6 +5,10 @@ personnel as (
     select * from raw_personnel_permanent
 ),
 
+fonctions as (
+    select * from ref_fonction
+),
+
 dated as (
     select
         *,
@@ -39,7 +43,7 @@ final as (
         statut = 'BENEVOLE' as est_benevole,
         benevole_indemnise,
         fonction,
-        fonction in ('ENCADRANT_TECHNIQUE', 'ACCOMPAGNATEUR_SOCIOPRO') as est_encadrement,
+        coalesce(fonctions.encadrement, false) as est_encadrement,
         heures_hebdo,
         niveau_diplome,
         date_entree,
@@ -56,6 +60,7 @@ final as (
             else 0
         end as etp
     from presence
+    left join fonctions using (fonction)
 )
 
 select * from final
