@@ -167,6 +167,7 @@ DERIVED_LISTS: dict[str, dict[str, str]] = {
         "7": "Niveau 7 (bac+5)",
         "8": "Niveau 8 (doctorat)",
     },
+    "STATUT_RETOUR": {"RECU": "Reçu", "REFUSE": "Refusé", "MANQUANT": "Manquant"},
     "FINANCEUR": {
         "aides_etat": "État",
         "aides_departement": "Département",

@@ -172,6 +172,19 @@ def _log(con, load_id: int, r: FileResult, user: str | None) -> None:
                           p.regle if p.niveau == ERROR else f"avertissement : {p.regle}") for p in r.problems])
 
 
+def _log_rejected_returns(con, load_id: int, checked: list[Checked]) -> None:
+    """The returns a rejected file was meant to bring, so the quality page can say "refusé"."""
+    for c in checked:
+        if "siret" not in c.sheet.template.column_names:
+            continue
+        keys = c.sheet.frame.select(
+            pl.col("siret").str.replace_all(r"[\s.]", ""), pl.col("annee").str.extract(r"^(\d{4})").cast(pl.Int32)
+        ).drop_nulls().unique()
+        if keys.height:
+            con.executemany("insert into return_events values (?, ?, ?, ?, 'rejected', null)",
+                            [(load_id, c.sheet.template.name, s, a) for s, a in keys.iter_rows()])
+
+
 class _NothingChanged(Exception):
     """Every file was already loaded as is: discard the new version."""
 
@@ -219,6 +232,7 @@ def load_files(paths: Iterable[str | Path], link: Path | None = None, user: str 
                         _log(con, load_id, result, user)
                 else:
                     _log(con, load_id, result, user)
+                    _log_rejected_returns(con, load_id, checked)
                 results.append(result)
                 if progress:
                     progress(i + 1, len(files), result)

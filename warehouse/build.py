@@ -19,6 +19,7 @@ from loaders.contract import (
     DYNAMIC_EXIT_CATEGORIES,
     MOTIF_CATEGORIES,
     MOTIF_CATEGORY_LABELS,
+    RETURN_TEMPLATES,
     SUPERVISION_FUNCTIONS,
     TEMPLATES,
 )
@@ -52,7 +53,7 @@ create table if not exists returns (       -- the current version of each return
 );
 create table if not exists return_events ( -- what each load did to each return
     load_id integer not null, template varchar not null, siret varchar not null,
-    annee integer not null, action varchar not null, previous_load_id integer
+    annee integer not null, action varchar not null, previous_load_id integer  -- new|replaced|unchanged|rejected
 );
 """
 
@@ -74,6 +75,10 @@ def _create_reference(con: duckdb.DuckDBPyConnection) -> None:
         [(lst, code, label, i) for lst, codes in (CODE_LISTS | DERIVED_LISTS).items()
          for i, (code, label) in enumerate(codes.items())],
     )
+    con.execute("create or replace table ref_template (template varchar primary key, libelle varchar,"
+                " rang integer, retour_annuel boolean)")
+    con.executemany("insert into ref_template values (?, ?, ?, ?)",
+                    [(t.name, t.label, i, t.name in RETURN_TEMPLATES) for i, t in enumerate(TEMPLATES.values())])
     con.execute("create or replace table ref_fonction (fonction varchar primary key, libelle varchar,"
                 " encadrement boolean)")
     con.executemany("insert into ref_fonction values (?, ?, ?)",

@@ -7,14 +7,14 @@ a label and a unit too. The glossary page, column labels and number formats read
 module; the formulas themselves live once, in sql/marts/.
 
 Units: "nombre" (count), "decimal", "pourcentage" (a fraction shown as %), "euros",
-"etp" (full-time equivalents), "booleen", "texte", "annee".
+"etp" (full-time equivalents), "booleen", "texte", "annee", "date" (a date or a moment).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-UNITS = ("nombre", "decimal", "pourcentage", "euros", "etp", "booleen", "texte", "annee")
+UNITS = ("nombre", "decimal", "pourcentage", "euros", "etp", "booleen", "texte", "annee", "date")
 
 SIAE = "indicateurs_siae"
 TERRITOIRE = "indicateurs_territoire"
@@ -23,7 +23,9 @@ SORTIES = "sorties_par_categorie"
 FINANCEMENT = "financement_par_financeur"
 PERSONNEL = "personnel_par_fonction"
 OFFRE = "offre_par_bassin"
-ALL_MARTS = (SIAE, TERRITOIRE, PUBLICS, SORTIES, FINANCEMENT, PERSONNEL, OFFRE)
+SUIVI = "suivi_retours"
+ALERTES = "alertes_coherence"
+ALL_MARTS = (SIAE, TERRITOIRE, PUBLICS, SORTIES, FINANCEMENT, PERSONNEL, OFFRE, SUIVI, ALERTES)
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,16 @@ VIEWS: dict[str, View] = {v.name: v for v in (
     View(OFFRE, "Offre d'insertion par bassin",
          "Le nombre de SIAE conventionnées et les ETP conventionnés par bassin d'emploi et type de SIAE.",
          "une ligne par année, bassin et type de SIAE (annee, bassin, type_siae)"),
+    View(SUIVI, "Suivi des retours",
+         "Pour chaque SIAE conventionnée et chaque retour annuel attendu (fiche structure, salariés en insertion, "
+         "personnel permanent, finances) : reçu, refusé (un fichier le contenant a été rejeté et aucun n'est en "
+         "vigueur) ou manquant.",
+         "une ligne par année, SIAE conventionnée et modèle de retour (annee, siret, template)"),
+    View(ALERTES, "Alertes de cohérence",
+         "Points à vérifier qui ne bloquent pas le chargement : commune différente de la convention, ETP réalisés "
+         "très au-dessus des ETP conventionnés (plus de 120 %), retour sans salarié en insertion, chiffre "
+         "d'affaires en variation de plus de 50 % sur un an, retour d'une structure absente du registre.",
+         "une ligne par année, SIAE et alerte (annee, siret, alerte)"),
 )}
 
 IDENTITY: dict[str, Column] = {c.name: c for c in (
@@ -122,6 +134,23 @@ IDENTITY: dict[str, Column] = {c.name: c for c in (
            "5 = bac+2, 6 = bac+3/4, 7 = bac+5, 8 = doctorat)."),
     Column("niveau_diplome_libelle", "Niveau de diplôme (libellé)"),
     Column("formation_suivie", "Formation suivie", "booleen", "A suivi une formation dans l'année."),
+    Column("template", "Modèle de retour", "texte", "structure, salaries_insertion, personnel_permanent ou "
+           "finances."),
+    Column("template_libelle", "Retour"),
+    Column("template_rang", "Rang", "nombre", "Ordre d'affichage du modèle."),
+    Column("load_id", "N° de chargement", "nombre", "Numéro du chargement dans l'historique."),
+    Column("fichier", "Fichier", "texte", "Nom du fichier qui a apporté le retour en vigueur."),
+    Column("recu_le", "Reçu le", "date", "Date et heure du chargement du retour en vigueur."),
+    Column("nb_lignes", "Lignes", "nombre", "Nombre de lignes du retour en vigueur."),
+    Column("nb_remplacements", "Remplacements", "nombre",
+           "Nombre de fois où un nouveau fichier a remplacé ce retour (les versions précédentes restent "
+           "récupérables)."),
+    Column("dernier_refus_le", "Dernier refus le", "date", "Date du dernier fichier refusé pour ce retour."),
+    Column("dernier_refus_fichier", "Fichier refusé", "texte", "Nom du dernier fichier refusé pour ce retour."),
+    Column("dernier_refus_load_id", "N° du chargement refusé", "nombre"),
+    Column("alerte", "Alerte", "texte", "Code de l'alerte de cohérence."),
+    Column("alerte_libelle", "Alerte (libellé)"),
+    Column("detail", "Détail"),
 )}
 
 _PUBLIC = ("salaries_insertion",)
