@@ -238,6 +238,7 @@ def load_files(paths: Iterable[str | Path], link: Path | None = None, user: str 
                     progress(i + 1, len(files), result)
             if results and all(r.status == UNCHANGED for r in results):
                 raise _NothingChanged
+            build.refresh(con)  # the marts are tables: recompute them once, after the last file
     except _NothingChanged:
         pass
     return results

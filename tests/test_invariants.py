@@ -103,8 +103,9 @@ def test_check_catches_a_planted_fault(fixture_link, tmp_path, check):
     con = duckdb.connect(str(copy))
     try:
         assert offending(con, check) == []
+        # The marts are materialised as tables (warehouse.build.refresh): swap one for a faulty copy.
         con.execute(f"create table _before as select * from {view}")
-        con.execute(f"drop view {view}")
+        con.execute(f"drop table {view}")
         con.execute(f"create table {view} as {faulty}")
         assert offending(con, check) != []
     finally:
