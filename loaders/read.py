@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -172,7 +173,23 @@ def read_csv(data: bytes, file: str) -> list[Sheet]:
     return [_frame_to_sheet(file, None, template, raw, header_idx, first_line=1)]
 
 
+# A workbook of yearly returns unzips to a few MB; far more is a zip bomb, refused unread.
+MAX_XLSX_UNCOMPRESSED = 300 * 1024 * 1024
+
+
+def _check_zip(path: Path, file: str) -> None:
+    try:
+        with zipfile.ZipFile(path) as z:
+            total = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise LoadError(file, "classeur Excel illisible ou endommagé (enregistrez-le à nouveau en .xlsx).") from None
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise LoadError(file, f"classeur refusé : son contenu décompressé ({total // 2**20} Mo) dépasse "
+                              f"{MAX_XLSX_UNCOMPRESSED // 2**20} Mo.")
+
+
 def read_xlsx(path: Path, file: str) -> list[Sheet]:
+    _check_zip(path, file)
     try:
         reader = fastexcel.read_excel(path)
     except Exception:

@@ -215,3 +215,18 @@ def test_truncated_workbook_is_refused(tmp_path, loaded):
     [r] = load_files([cut], loaded)
     assert [p.line() for p in r.errors] == [
         "cut.xlsx — classeur Excel illisible ou endommagé (enregistrez-le à nouveau en .xlsx)."]
+
+
+def test_workbook_that_unzips_to_a_huge_size_is_refused_unread(tmp_path, loaded, monkeypatch):
+    import zipfile
+
+    from loaders import read
+
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"0" * (3 * 2**20))  # 3 MB of zeros: a few kB zipped
+    monkeypatch.setattr(read, "MAX_XLSX_UNCOMPRESSED", 2**20)
+    [r] = load_files([bomb], loaded)
+    assert [p.line() for p in r.errors] == [
+        "bomb.xlsx — classeur refusé : son contenu décompressé (3 Mo) dépasse 1 Mo."]
+    assert bomb.stat().st_size < 100_000
