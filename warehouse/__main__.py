@@ -1,12 +1,16 @@
-"""Command line: `python -m warehouse init|versions|restore [--db PATH]`."""
+"""Command line: `python -m warehouse init|versions|restore|erase|retention [--db PATH]`."""
 
 from __future__ import annotations
 
 import sys
+from datetime import date
 
-from warehouse import build
+import duckdb
+
+from warehouse import build, settings
 from warehouse.cli import FrenchParser, run
 from warehouse.db import WarehouseError, connect_read, db_path, exists, list_versions, new_version, restore
+from warehouse.privacy import apply_retention, erase_person
 
 
 def init(link) -> None:
@@ -27,7 +31,7 @@ def versions(link) -> None:
     if not vs:
         raise WarehouseError(f"aucune version à {link}")
     for v in vs:
-        con = __import__("duckdb").connect(str(v.path), read_only=True)
+        con = duckdb.connect(str(v.path), read_only=True)
         try:
             last = con.sql("select max(loaded_at), count(*) from load_log").fetchall()[0]
         finally:
@@ -45,6 +49,11 @@ def main(argv=None) -> int:
     sub.add_parser("versions", help="lister les versions conservées")
     r = sub.add_parser("restore", help="remettre en service une version antérieure")
     r.add_argument("number", type=int, metavar="NUMERO")
+    e = sub.add_parser("erase", help="effacer une personne partout (toutes versions comprises)")
+    e.add_argument("--siret", required=True)
+    e.add_argument("--identifiant", required=True)
+    sub.add_parser("retention", help="effacer les données individuelles plus anciennes que la durée de "
+                                     "conservation (config/observatoire.toml)")
     for p in sub.choices.values():
         p.add_argument("--db", help="chemin de l'entrepôt (défaut : warehouse/iae.duckdb ou $IAE_DB)")
     args = parser.parse_args(argv)
@@ -53,6 +62,15 @@ def main(argv=None) -> int:
         init(link)
     elif args.command == "versions":
         versions(link)
+    elif args.command == "erase":
+        done = erase_person(link, args.siret, args.identifiant)
+        print(f"{done.rows} ligne(s) effacée(s) dans la version en service ; {done.versions} version(s) "
+              "réécrite(s) sans cette personne.")
+    elif args.command == "retention":
+        keep = settings.load().retention_annees
+        done = apply_retention(link, keep, date.today().year)
+        print(f"Conservation {keep} ans : {done.rows} ligne(s) individuelle(s) antérieure(s) à "
+              f"{date.today().year - keep} effacée(s) ; {done.versions} version(s) réécrite(s).")
     else:
         path = restore(link, args.number)
         print(f"Version {args.number} remise en service (nouvelle version {path.name}).")

@@ -8,6 +8,7 @@ it becomes a view named after the file, staging before marts.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import duckdb
@@ -108,24 +109,28 @@ def _sql_fingerprint() -> str:
     return h.hexdigest()
 
 
-def _create_views(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Each file becomes a view; a view that reads one not yet made is retried after it.
+def _ordered_sql_files() -> list[Path]:
+    """Staging then marts, each file after the views its text names (a topological order)."""
+    files = sql_files()
+    names = {f.stem for f in files}
+    reads = {f.stem: {n for n in names - {f.stem} if re.search(rf"\b{n}\b", f.read_text())} for f in files}
+    ordered: list[Path] = []
+    done: set[str] = set()
+    while len(ordered) < len(files):
+        ready = [f for f in files if f.stem not in done and reads[f.stem] <= done]
+        if not ready:
+            raise RuntimeError(f"vues en dépendance circulaire : {sorted(names - done)}")
+        ordered += ready
+        done |= {f.stem for f in ready}
+    return ordered
 
-    Returns the view names in an order where each comes after the views it reads.
-    """
-    pending, made = sql_files(), []
-    while pending:
-        failed = []
-        for f in pending:
-            try:
-                con.execute(f"create or replace view {f.stem} as\n{f.read_text()}")
-                made.append(f.stem)
-            except duckdb.CatalogException:
-                failed.append(f)
-        if len(failed) == len(pending):
-            # Nothing progressed: raise the real error of the first file.
-            con.execute(f"create or replace view {failed[0].stem} as\n{failed[0].read_text()}")
-        pending = failed
+
+def _create_views(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Each file becomes a view named after it; returns the names in dependency order."""
+    made = []
+    for f in _ordered_sql_files():
+        con.execute(f"create or replace view {f.stem} as\n{f.read_text()}")
+        made.append(f.stem)
     return made
 
 
