@@ -1,0 +1,32 @@
+"""Observatoire IAE: page config, navigation, global filters. Pages live in pages/."""
+
+import streamlit as st
+
+from ui import data, filters, navigation, page
+
+st.set_page_config(page_title="Observatoire IAE", page_icon="📊", layout="wide",
+                   initial_sidebar_state="expanded")
+
+ROLE = "admin"  # sign-in (a later issue) sets the role; ui.data.scope_courant() then narrows the data
+specs = navigation.pages_for(ROLE)
+sections: dict[str, list] = {}
+for spec in specs:
+    sections.setdefault(spec.section, []).append(
+        st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default))
+current = st.navigation(sections)
+current_spec = next(s for s in specs if s.url_path == current.url_path or (s.default and not current.url_path))
+
+try:
+    st.session_state[page.FILTERS_KEY] = filters.barre_laterale()
+    missing = None if st.session_state[page.FILTERS_KEY] else data.MESSAGE_SANS_ENTREPOT
+except data.DonneesIndisponibles as exc:
+    missing = str(exc)
+if missing:
+    st.sidebar.info("Les filtres apparaîtront quand des données seront chargées.")
+else:
+    st.sidebar.caption(f"Données : entrepôt {data.libelle_version()}")
+
+if missing and current_spec.needs_data:
+    page.sans_donnees(current_spec.title, missing)
+else:
+    current.run()

@@ -1,0 +1,66 @@
+"""Fiche SIAE: one structure, its indicators over n-2..n, beside the median of its type in its basin."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from ui import charts, data, labels, page
+
+f = page.filtres()
+annuaire = data.lire("siae", replace(f, types=(), bassins=()))
+noms = {r["siret"]: f"{r['raison_sociale']} — {r['nom_commune'] or labels.bassin(r['bassin'])} "
+                    f"({labels.type_siae(r['type_siae'])})" for r in annuaire.iter_rows(named=True)}
+
+st.title("Fiche SIAE")
+siret = st.selectbox("SIAE", list(noms), index=None, key="siret", bind="query-params", format_func=noms.get,
+                     placeholder="Tapez une raison sociale, une commune ou un SIRET",
+                     help=f"Les SIAE conventionnées en {f.annee} (l'année choisie dans la barre latérale).")
+page.stop_si(siret is None, "Choisissez une SIAE ci-dessus, ou cliquez une ligne de la page Structures.")
+
+fiche = data.lire("fiche_siae", f, siret=siret)
+mediane = data.lire("mediane_groupe_siae", f, siret=siret)
+ident = fiche.filter(fiche["annee"] == f.annee).row(0, named=True)
+n_groupe = mediane.filter(mediane["annee"] == f.annee)["nb_siae"].item()
+groupe = f"Médiane des {labels.type_siae(ident['type_siae'])} du bassin {labels.bassin(ident['bassin'])}"
+
+st.header(ident["raison_sociale"])
+c = st.columns(4)
+c[0].markdown(f"**SIRET**  \n{ident['siret']}")
+c[1].markdown(f"**Type**  \n{labels.type_siae_long(ident['type_siae'])}")
+c[2].markdown(f"**Commune**  \n{ident['nom_commune'] or ident['commune_insee']}")
+c[3].markdown(f"**Bassin**  \n{labels.bassin(ident['bassin'])}")
+recus = [("retour_structure", "structure"), ("retour_salaries", "salaries_insertion"),
+         ("retour_personnel", "personnel_permanent"), ("retour_finances", "finances")]
+st.markdown(f"**Retours {f.annee}** : " + " · ".join(
+    f"{'✅' if ident[col] else '❌'} {labels.source(t)} {'reçu' if ident[col] else 'non reçu'}" for col, t in recus))
+
+st.subheader(f"Chiffres {f.annee}")
+CLES = [("etp_conventionnes", "off"), ("etp_insertion", "normal"), ("taux_realisation_etp", "normal"),
+        ("nb_sorties", "off"), ("taux_sortie_dynamique", "normal"), ("chiffre_affaires", "normal"),
+        ("ratio_public_ca", "off"), ("fonds_propres_pct_ca", "normal")]
+page.indicateurs_cles(f, fiche, CLES)
+
+st.subheader(f"{f.annee - 2} à {f.annee}, comparés à la médiane du groupe")
+st.caption(f"{groupe} : {n_groupe} SIAE en {f.annee}, la structure comprise. " + page.NOTE_VIDE)
+COMPARES = ["chiffre_affaires", "ratio_public_ca", "fonds_propres_pct_ca", "etp_insertion", "nb_sorties",
+            "taux_sortie_dynamique"]
+cols = st.columns(3)
+for i, col in enumerate(COMPARES):
+    with cols[i % 3]:
+        page.graphique(lambda c=col: charts.siae_vs_mediane(fiche, mediane, c, nom=ident["raison_sociale"],
+                                                            groupe=groupe),
+                       fiche.drop_nulls(col), key=f"fiche_{col}",
+                       vide=f"{labels.colonne(col)} : aucune valeur de {f.annee - 2} à {f.annee} "
+                            "(retour non reçu).")
+page.lien_referentiel(COMPARES)
+
+TABLE = ["etp_conventionnes", "etp_insertion", "taux_realisation_etp", "nb_salaries", "nb_sorties",
+         "taux_sortie_dynamique", "taux_emploi_durable", "etp_permanents", "taux_encadrement", "chiffre_affaires",
+         "ratio_public_ca", "fonds_propres_pct_ca", "cout_public_par_etp"]
+st.subheader("Le détail")
+page.tableau(
+    page.table_export(page.fiche_et_mediane(fiche, mediane, TABLE, ident["raison_sociale"], groupe),
+                      ["serie", "annee", *TABLE], "fiche_siae", f"Fiche SIAE : {ident['raison_sociale']}", f,
+                      titres=(("serie", "Série"),), filtres=(("SIAE", f"{ident['raison_sociale']} ({siret})"),),
+                      suffixe=(siret,)),
+    key="fiche", fige="serie")

@@ -1,0 +1,201 @@
+"""Altair chart builders: a frame in, an `alt.Chart` out, no Streamlit call.
+
+Every chart reads numbers the French way (Vega-Lite locale from ui.format), uses the
+Okabe-Ito palette (distinguishable with the common colour-vision deficiencies), and has a
+title that says what is shown and for which selection. Years are ordinal, so 2025 never
+reads "2 025". Pages check for empty frames before calling these and say why.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from ui import labels
+from ui.format import VEGA_FORMAT, VEGA_LOCALE
+
+# Okabe & Ito (2008), "Color Universal Design"; black left out, yellow last (low contrast on white).
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
+PRIMARY = PALETTE[0]
+MEDIAN = "#7F7F7F"
+# Each basin keeps its colour on every chart.
+BASSIN_COLOURS = {"NORD": PALETTE[0], "EST": PALETTE[1], "OUEST": PALETTE[2], "SUD": PALETTE[3]}
+FONT = "Source Sans Pro, Source Sans 3, sans-serif"
+
+
+def _fmt(unit: str) -> str:
+    return VEGA_FORMAT.get(unit, ",.1f")
+
+
+def _title(text: str, subtitle: str | None = None) -> alt.Title:
+    return alt.Title(text, subtitle=subtitle or alt.Undefined, anchor="start")
+
+
+def finish(chart: alt.Chart, *, grand: bool = False) -> alt.Chart:
+    """French locale, readable sizes (larger for projection), no chart-editor menu."""
+    size = 22 if grand else 13
+    return (
+        chart.configure(locale=VEGA_LOCALE, font=FONT)
+        .configure_axis(labelFontSize=size, titleFontSize=size, labelLimit=320 if grand else 220)
+        .configure_legend(labelFontSize=size, titleFontSize=size, orient="bottom", labelLimit=320)
+        .configure_title(fontSize=size + 5, subtitleFontSize=size, subtitleColor="#444444")
+        .configure_view(stroke=None)
+        .properties(usermeta={"embedOptions": {"actions": False}})
+    )
+
+
+def tendance(df: pl.DataFrame, col: str, *, sous_titre: str | None = None, grand: bool = False) -> alt.Chart:
+    """One indicator over the years: a line with its points and values."""
+    unit = labels.unite(col)
+    label = labels.colonne(col)
+    data = df.select("annee", col).filter(pl.col(col).is_not_null())
+    base = alt.Chart(data).encode(
+        x=alt.X("annee:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{col}:Q", title=None, axis=alt.Axis(format=_fmt(unit), tickCount=4),
+                scale=alt.Scale(zero=unit not in ("pourcentage", "decimal"))),
+        tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip(f"{col}:Q", title=label, format=_fmt(unit))],
+    )
+    line = base.mark_line(color=PRIMARY, strokeWidth=3) + base.mark_point(color=PRIMARY, filled=True, size=70)
+    text = base.mark_text(dy=-12, fontSize=20 if grand else 12, color="#1F1F1F").encode(
+        text=alt.Text(f"{col}:Q", format=_fmt(unit)))
+    return finish((line + text).properties(title=_title(label, sous_titre), height=200), grand=grand)
+
+
+def barres_bassins(df: pl.DataFrame, col: str, *, sous_titre: str | None = None, grand: bool = False) -> alt.Chart:
+    """One indicator, one bar per basin (rows of indicateurs_territoire)."""
+    unit = labels.unite(col)
+    label = labels.colonne(col)
+    data = df.select("bassin", col).with_columns(
+        pl.col("bassin").map_elements(labels.bassin, return_dtype=pl.String).alias("bassin_libelle"))
+    order = [labels.bassin(b) for b in data["bassin"].to_list()]
+    colours = [BASSIN_COLOURS.get(b, PALETTE[4]) for b in data["bassin"].to_list()]
+    base = alt.Chart(data).encode(
+        y=alt.Y("bassin_libelle:N", title=None, sort=order),
+        x=alt.X(f"{col}:Q", title=label, axis=alt.Axis(format=_fmt(unit), tickCount=4)),
+        tooltip=[alt.Tooltip("bassin_libelle:N", title="Bassin"),
+                 alt.Tooltip(f"{col}:Q", title=label, format=_fmt(unit))],
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color("bassin_libelle:N", scale=alt.Scale(domain=order, range=colours), legend=None))
+    text = base.mark_text(align="left", dx=4, fontSize=18 if grand else 12).encode(
+        text=alt.Text(f"{col}:Q", format=_fmt(unit)))
+    return finish((bars + text).properties(title=_title(label, sous_titre), height=alt.Step(44 if grand else 30)),
+                  grand=grand)
+
+
+def repartition(df: pl.DataFrame, *, titre: str, sous_titre: str | None = None, valeur: str = "nb_salaries",
+                categorie: str = "libelle") -> alt.Chart:
+    """A distribution: one horizontal bar per modality, in the order given."""
+    unit = labels.unite(valeur)
+    order = df[categorie].to_list()
+    base = alt.Chart(df.select(categorie, valeur)).encode(
+        y=alt.Y(f"{categorie}:N", title=None, sort=order),
+        x=alt.X(f"{valeur}:Q", title=labels.colonne(valeur), axis=alt.Axis(format=_fmt(unit), tickCount=4)),
+        tooltip=[alt.Tooltip(f"{categorie}:N", title="Modalité"),
+                 alt.Tooltip(f"{valeur}:Q", title=labels.colonne(valeur), format=_fmt(unit))],
+    )
+    chart = base.mark_bar(color=PRIMARY) + base.mark_text(align="left", dx=4).encode(
+        text=alt.Text(f"{valeur}:Q", format=_fmt(unit)))
+    return finish(chart.properties(title=_title(titre, sous_titre), height=alt.Step(24)))
+
+
+CATEGORIES_SORTIE = ["Emploi durable", "Emploi de transition", "Sortie positive", "Autre sortie", "Sortie neutre"]
+
+
+def sorties(df: pl.DataFrame, *, sous_titre: str | None = None) -> alt.Chart:
+    """Exits of the year by reason, coloured by category (dynamic categories first)."""
+    order = df["motif_libelle"].to_list()
+    domain = [c for c in CATEGORIES_SORTIE if c in set(df["categorie_libelle"].to_list())] + sorted(
+        set(df["categorie_libelle"].to_list()) - set(CATEGORIES_SORTIE))
+    colours = {"Emploi durable": PALETTE[2], "Emploi de transition": PALETTE[4], "Sortie positive": PALETTE[0],
+               "Autre sortie": PALETTE[5], "Sortie neutre": "#9E9E9E"}
+    base = alt.Chart(df.select("motif_libelle", "categorie_libelle", "nb_sorties")).encode(
+        y=alt.Y("motif_libelle:N", title=None, sort=order),
+        x=alt.X("nb_sorties:Q", title=labels.colonne("nb_sorties"), axis=alt.Axis(format=",.0f", tickCount=4)),
+        tooltip=[alt.Tooltip("motif_libelle:N", title="Motif"),
+                 alt.Tooltip("categorie_libelle:N", title="Catégorie"),
+                 alt.Tooltip("nb_sorties:Q", title="Sorties", format=",.0f")],
+    )
+    bars = base.mark_bar().encode(color=alt.Color(
+        "categorie_libelle:N", title="Catégorie de sortie",
+        scale=alt.Scale(domain=domain, range=[colours.get(c, PALETTE[6]) for c in domain])))
+    text = base.mark_text(align="left", dx=4).encode(text=alt.Text("nb_sorties:Q", format=",.0f"))
+    return finish((bars + text).properties(title=_title("Sorties de l'année par motif", sous_titre),
+                                           height=alt.Step(24)))
+
+
+def siae_vs_mediane(fiche: pl.DataFrame, mediane: pl.DataFrame, col: str, *, nom: str,
+                    groupe: str) -> alt.Chart:
+    """One indicator of one SIAE over n-2..n, beside the median of its group."""
+    unit = labels.unite(col)
+    label = labels.colonne(col)
+    rows = []
+    for r in fiche.select("annee", col).iter_rows():
+        rows.append({"annee": r[0], "serie": nom, "valeur": r[1]})
+    if col in mediane.columns:
+        for r in mediane.select("annee", col).iter_rows():
+            rows.append({"annee": r[0], "serie": groupe, "valeur": r[1]})
+    data = pl.DataFrame(rows, schema={"annee": pl.Int32, "serie": pl.String, "valeur": pl.Float64},
+                        orient="row").filter(pl.col("valeur").is_not_null())
+    series = [nom, groupe]
+    base = alt.Chart(data).encode(
+        x=alt.X("annee:O", title=None, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("serie:N", sort=series),
+        y=alt.Y("valeur:Q", title=None, axis=alt.Axis(format=_fmt(unit), tickCount=4)),
+        tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip("serie:N", title="Série"),
+                 alt.Tooltip("valeur:Q", title=label, format=_fmt(unit))],
+    )
+    bars = base.mark_bar().encode(color=alt.Color(
+        "serie:N", title=None, sort=series, scale=alt.Scale(domain=series, range=[PRIMARY, MEDIAN])))
+    text = base.mark_text(dy=-8, fontSize=11).encode(text=alt.Text("valeur:Q", format=_fmt(unit)))
+    return finish((bars + text).properties(title=_title(label), height=220))
+
+
+def financement(df: pl.DataFrame, *, sous_titre: str | None = None) -> alt.Chart:
+    """Public funding by funder, stacked by year."""
+    order = df.sort("rang")["financeur_libelle"].unique(maintain_order=True).to_list()
+    base = alt.Chart(df.select("annee", "financeur_libelle", "rang", "montant")).encode(
+        x=alt.X("annee:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("montant:Q", title="Montant", axis=alt.Axis(format="$,.0f", tickCount=5)),
+        color=alt.Color("financeur_libelle:N", title="Financeur", sort=order,
+                        scale=alt.Scale(domain=order, range=PALETTE[: len(order)])),
+        order=alt.Order("rang:Q"),
+        tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip("financeur_libelle:N", title="Financeur"),
+                 alt.Tooltip("montant:Q", title="Montant", format="$,.0f")],
+    )
+    return finish(base.mark_bar().properties(
+        title=_title("Financement public par financeur", sous_titre), height=300))
+
+
+def barres_annees(df: pl.DataFrame, col: str, *, sous_titre: str | None = None) -> alt.Chart:
+    """One indicator for each year of the frame, as bars with their values."""
+    unit = labels.unite(col)
+    label = labels.colonne(col)
+    data = df.select("annee", col).filter(pl.col(col).is_not_null())
+    base = alt.Chart(data).encode(
+        x=alt.X("annee:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{col}:Q", title=None, axis=alt.Axis(format=_fmt(unit), tickCount=4)),
+        tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip(f"{col}:Q", title=label, format=_fmt(unit))],
+    )
+    chart = base.mark_bar(color=PRIMARY) + base.mark_text(dy=-8).encode(
+        text=alt.Text(f"{col}:Q", format=_fmt(unit)))
+    return finish(chart.properties(title=_title(label, sous_titre), height=220))
+
+
+def distribution_siae(df: pl.DataFrame, col: str, *, sous_titre: str | None = None) -> alt.Chart:
+    """One value per SIAE, sorted, with the median as a rule: where a structure stands."""
+    unit = labels.unite(col)
+    label = labels.colonne(col)
+    data = df.select("raison_sociale", col).filter(pl.col(col).is_not_null()).sort(col, descending=True)
+    order = data["raison_sociale"].to_list()
+    base = alt.Chart(data).encode(
+        y=alt.Y("raison_sociale:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
+        x=alt.X(f"{col}:Q", title=label, axis=alt.Axis(format=_fmt(unit), tickCount=4)),
+        tooltip=[alt.Tooltip("raison_sociale:N", title="SIAE"),
+                 alt.Tooltip(f"{col}:Q", title=label, format=_fmt(unit))],
+    )
+    median = alt.Chart(data).mark_rule(color=MEDIAN, strokeDash=[6, 4], strokeWidth=2).encode(
+        x=alt.X(f"median({col}):Q"),
+        tooltip=[alt.Tooltip(f"median({col}):Q", title="Médiane", format=_fmt(unit))])
+    return finish((base.mark_bar(color=PRIMARY) + median).properties(
+        title=_title(f"{label} par SIAE", sous_titre), height=alt.Step(16)))

@@ -1,0 +1,81 @@
+"""How pages get data: cached read-only connection, cached query results, the user's scope.
+
+The connection is cached on the real path of the current warehouse version, and so are
+query results: after a load swaps the link, the next rerun reads the new version, with no
+restart (DuckDB keeps a database per path inside a process, so a new path is a new read).
+Each query takes its own cursor: a DuckDB 2 connection shared between threads (one per
+browser session) raises "connection is busy".
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import streamlit as st
+
+from warehouse import queries
+from warehouse.db import WarehouseError, connect_read, current_file, db_path
+from warehouse.queries import Filters, Scope
+
+
+def version() -> Path | None:
+    """The current version file of the warehouse, or None when there is none yet."""
+    return current_file(db_path())
+
+
+def scope_courant() -> Scope:
+    """What the current user may see. The one place a future sign-in (roles admin, agent,
+    cta, structure) will decide it; today every user sees everything."""
+    return Scope.admin()
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _connexion(version_path: str) -> duckdb.DuckDBPyConnection:
+    return connect_read(Path(version_path))
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _lire(version_path: str, nom: str, filters: Filters, scope: Scope, options: tuple) -> pl.DataFrame:
+    cur = _connexion(version_path).cursor()
+    try:
+        return getattr(queries, nom)(cur, filters, scope, **dict(options))
+    finally:
+        cur.close()
+
+
+class DonneesIndisponibles(Exception):
+    """The warehouse is missing or cannot be read; the message is French, for the officer."""
+
+
+def lire(nom: str, filters: Filters, **options) -> pl.DataFrame:
+    """Run `warehouse.queries.<nom>` for the current user's scope, from the cache when possible."""
+    v = version()
+    if v is None:
+        raise DonneesIndisponibles(MESSAGE_SANS_ENTREPOT)
+    try:
+        return _lire(str(v), nom, filters, scope_courant(), tuple(sorted(options.items())))
+    except (duckdb.Error, WarehouseError) as exc:
+        raise DonneesIndisponibles(
+            "L'entrepôt de données ne peut pas être lu. Il a peut-être été créé par une version plus "
+            "ancienne de l'outil : rechargez les retours (`python -m loaders load …`). "
+            f"Détail technique : {str(exc).splitlines()[0]}") from exc
+
+
+MESSAGE_SANS_ENTREPOT = (
+    "Aucune donnée n'est encore chargée. Pour essayer l'outil avec les données de démonstration, "
+    "lancez `make run` (il charge le jeu d'essai si l'entrepôt est vide) ; pour les retours réels des "
+    "SIAE, chargez-les avec `python -m loaders load DOSSIER_DES_RETOURS`, puis rechargez cette page."
+)
+
+
+def libelle_version() -> str:
+    """"version 12 du 03/02/2026 à 14:05", for the sidebar and the exports."""
+    v = version()
+    if v is None:
+        return ""
+    stamp = datetime.fromtimestamp(v.stat().st_mtime).strftime("%d/%m/%Y à %H:%M")
+    number = v.stem.lstrip("v").lstrip("0") or v.stem
+    return f"version {number} du {stamp}"

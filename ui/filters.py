@@ -1,0 +1,70 @@
+"""The global filters (year, types, basins): sidebar widgets bound to the URL.
+
+A link copied from the address bar reproduces the view: every filter, the year included,
+is written in the query string (`?annee=2024&types=ACI&bassins=SUD`). The year has no
+widget default (index=None) and is set through session state instead, so that even the
+default year stays in the URL and an old link keeps showing its year when a new one is
+loaded. The widgets are drawn by app.py on every page, so the filters follow the user from
+page to page.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import data, labels
+from warehouse.queries import Filters
+
+KEY_ANNEE, KEY_TYPES, KEY_BASSINS = "annee", "types", "bassins"
+
+
+def annee_par_defaut(annees) -> int | None:
+    """The latest year for which some return was received; else the latest year under agreement."""
+    with_data = annees.filter(annees["avec_retour"])["annee"].to_list()
+    every = annees["annee"].to_list()
+    return max(with_data or every) if every else None
+
+
+def barre_laterale() -> Filters | None:
+    """Draw the filters in the sidebar; None when there is no data to filter."""
+    options = data.lire("annees", Filters())
+    if options.is_empty():
+        return None
+    years = sorted(options["annee"].to_list(), reverse=True)
+    default = annee_par_defaut(options)
+    if st.session_state.get(KEY_ANNEE) not in years and KEY_ANNEE not in st.query_params:
+        st.session_state[KEY_ANNEE] = default
+    types = data.lire("types_siae", Filters())["type_siae"].to_list()
+    bassins = data.lire("bassins", Filters())["bassin"].to_list()
+
+    with st.sidebar:
+        st.selectbox("Année", years, index=None, key=KEY_ANNEE, bind="query-params",
+                     placeholder=f"{default} (dernière année avec des retours)",
+                     help="Année d'exercice des retours. Par défaut, la dernière année pour laquelle des retours "
+                          "ont été reçus.")
+        st.multiselect("Types de SIAE", types, key=KEY_TYPES, bind="query-params",
+                       format_func=labels.type_siae_long, placeholder="Tous les types",
+                       help="Aucun type choisi : tous les types.")
+        st.multiselect("Bassins d'emploi", bassins, key=KEY_BASSINS, bind="query-params",
+                       format_func=labels.bassin, placeholder="Tous les bassins",
+                       help="Aucun bassin choisi : toute La Réunion.")
+        st.button("Réinitialiser les filtres", key="reinitialiser", type="tertiary", on_click=_reinitialiser,
+                  args=(default,))
+        st.caption("Le lien de la page (barre d'adresse) reproduit exactement cette vue : copiez-le pour la "
+                   "partager.")
+    return courants(default)
+
+
+def _reinitialiser(default: int | None) -> None:
+    st.session_state[KEY_ANNEE] = default
+    st.session_state[KEY_TYPES] = []
+    st.session_state[KEY_BASSINS] = []
+
+
+def courants(default: int | None = None) -> Filters:
+    annee = st.session_state.get(KEY_ANNEE) or default
+    return Filters(
+        annee=int(annee) if annee is not None else None,
+        types=tuple(sorted(st.session_state.get(KEY_TYPES) or ())),
+        bassins=tuple(sorted(st.session_state.get(KEY_BASSINS) or ())),
+    )

@@ -1,0 +1,160 @@
+"""French number formatting: the one home for how a number looks, on screen and in exports.
+
+Thousands are separated by a narrow no-break space (U+202F), as French typography and
+the browsers' fr-FR locale do; the same space comes before "%" and "€". A missing value
+is "—". Metrics, tables, chart axes (through the Vega-Lite locale below) and the number
+formats of the Excel exports all read this module.
+"""
+
+from __future__ import annotations
+
+import math
+
+NNBSP = "\u202f"  # narrow no-break space: thousands, and before % and €
+VIDE = "—"  # a value that is unknown (return not received, or a ratio over zero)
+
+# Units of warehouse.catalogue -> how many decimals a value shows on screen.
+DECIMALES = {"nombre": 0, "decimal": 1, "pourcentage": 0, "euros": 0, "etp": 1, "annee": 0}
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def fmt_nombre(v, decimales: int | None = None) -> str:
+    """1234.5 -> "1 234,5" (narrow no-break space); integers show no decimals by default."""
+    if _missing(v):
+        return VIDE
+    if decimales is None:
+        decimales = 0 if float(v).is_integer() else 1
+    text = f"{abs(v):,.{decimales}f}".replace(",", NNBSP).replace(".", ",")
+    return ("-" if round(v, decimales) < 0 else "") + text
+
+
+def fmt_pct(v, decimales: int = 0) -> str:
+    """A fraction as a percentage: 0.42 -> "42 %"."""
+    if _missing(v):
+        return VIDE
+    return f"{fmt_nombre(v * 100, decimales)}{NNBSP}%"
+
+
+def fmt_euros(v, decimales: int = 0) -> str:
+    """12345 -> "12 345 €"."""
+    if _missing(v):
+        return VIDE
+    return f"{fmt_nombre(v, decimales)}{NNBSP}€"
+
+
+def fmt_etp(v) -> str:
+    return fmt_nombre(v, 1)
+
+
+def fmt_booleen(v) -> str:
+    if v is None:
+        return VIDE
+    return "oui" if v else "non"
+
+
+def fmt_valeur(v, unit: str, decimales: int | None = None) -> str:
+    """Any value, by the unit the catalogue gives its column."""
+    d = DECIMALES.get(unit, 0) if decimales is None else decimales
+    if unit == "pourcentage":
+        return fmt_pct(v, d)
+    if unit == "euros":
+        return fmt_euros(v, d)
+    if unit == "booleen":
+        return fmt_booleen(v)
+    if unit == "annee":
+        return VIDE if _missing(v) else str(int(v))
+    if unit in ("nombre", "decimal", "etp"):
+        return fmt_nombre(v, d)
+    return VIDE if v is None else str(v)
+
+
+def fmt_evolution(actuel, precedent, unit: str) -> str | None:
+    """The change from the previous year, as shown under a metric; None when unknown.
+
+    Rates change in percentage points ("+2,5 pts"), amounts in their unit ("+12", "+3 400 €").
+    """
+    if _missing(actuel) or _missing(precedent):
+        return None
+    diff = actuel - precedent
+    if unit == "pourcentage":
+        shown = round(diff * 100, 1)
+        body = f"{fmt_nombre(abs(shown), 1)}{NNBSP}pt" + ("s" if abs(shown) >= 2 else "")
+    elif unit == "euros":
+        shown = round(diff)
+        body = fmt_euros(abs(shown))
+    else:
+        d = DECIMALES.get(unit, 1)
+        shown = round(diff, d)
+        body = fmt_nombre(abs(shown), d)
+    if shown == 0:
+        return "0"  # Streamlit shows a numeric-looking "0" in grey, with no arrow
+    return ("+" if shown > 0 else "-") + body
+
+
+# Vega-Lite locale: axes, labels and tooltips of every chart read numbers the French way.
+VEGA_LOCALE = {
+    "number": {
+        "decimal": ",",
+        "thousands": NNBSP,
+        "grouping": [3],
+        "currency": ["", f"{NNBSP}€"],
+        "percent": f"{NNBSP}%",
+        "minus": "-",
+        "nan": VIDE,
+    },
+    "time": {
+        "dateTime": "%A %e %B %Y à %X",
+        "date": "%d/%m/%Y",
+        "time": "%H:%M:%S",
+        "periods": ["AM", "PM"],
+        "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+        "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+        "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+                   "octobre", "novembre", "décembre"],
+        "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+                        "nov.", "déc."],
+    },
+}
+
+# d3-format strings for chart axes and tooltips, by unit (read with VEGA_LOCALE).
+VEGA_FORMAT = {
+    "nombre": ",.0f",
+    "decimal": ",.1f",
+    "etp": ",.1f",
+    "pourcentage": ".0%",
+    "euros": "$,.0f",
+    "annee": "d",
+}
+
+# Excel number formats (stored in the file in Excel's own syntax; French Excel shows
+# "1 234,5", "42,0 %", "12 345 €").
+EXCEL_FORMAT = {
+    "nombre": "#,##0",
+    "decimal": "#,##0.00",
+    "etp": "#,##0.00",
+    "pourcentage": "0.0%",
+    "euros": '#,##0 "€"',
+    "annee": "0",
+}
+
+
+def csv_nombre(v, unit: str) -> str:
+    """A number as French Excel reads it from a CSV: decimal comma, no thousands separator.
+
+    Percentages are written as percentages (42,5 for 0.425) under a header ending in "(%)".
+    """
+    if _missing(v):
+        return ""
+    if unit == "booleen" or isinstance(v, bool):
+        return "oui" if v else "non"
+    if not isinstance(v, (int, float)):
+        return str(v)
+    if unit == "pourcentage":
+        v = v * 100
+    if isinstance(v, int) or (unit in ("nombre", "annee") and float(v).is_integer()):
+        return str(int(v))
+    text = f"{v:.6f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")

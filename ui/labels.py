@@ -1,0 +1,102 @@
+"""Words shown to users, read from their homes: the indicator catalogue and the contract.
+
+Nothing is written here that those modules already say; this module only looks things up
+(and says what to show when they do not know a code).
+"""
+
+from __future__ import annotations
+
+from loaders.contract import CODE_LISTS, TEMPLATES
+from warehouse import catalogue
+
+ALL = "TOUS"
+
+
+def colonne(col: str) -> str:
+    """French header of a view column."""
+    return catalogue.label(col)
+
+
+def unite(col: str) -> str:
+    return catalogue.fmt(col)
+
+
+def indicateur(col: str) -> catalogue.Indicator | None:
+    return catalogue.INDICATORS.get(col)
+
+
+def aide(col: str) -> str:
+    """Tooltip of a column or metric: its definition and formula, from the catalogue."""
+    entry = catalogue.COLUMNS.get(col)
+    if entry is None:
+        return ""
+    parts = [entry.definition] if entry.definition else []
+    if isinstance(entry, catalogue.Indicator):
+        parts.append(f"Formule : {entry.formula}.")
+        parts.append("Source : " + ", ".join(source(t) for t in entry.sources) + ".")
+    return "\n\n".join(parts)
+
+
+def source(template: str) -> str:
+    t = TEMPLATES.get(template)
+    return t.label if t else template
+
+
+def vue(name: str) -> str:
+    v = catalogue.VIEWS.get(name)
+    return v.title if v else name
+
+
+def bassin(code: str | None) -> str:
+    """"Sud"; a basin brought by another department shows its code, capitalised."""
+    if code is None:
+        return "Non renseigné"
+    if code == ALL:
+        return "Tous les bassins"
+    return CODE_LISTS["BASSIN"].get(code, code.capitalize())
+
+
+def type_siae(code: str | None) -> str:
+    """Short label: the acronym is what officers use ("ACI")."""
+    if code is None:
+        return "Non renseigné"
+    if code == ALL:
+        return "Tous types"
+    return code
+
+
+def type_siae_long(code: str | None) -> str:
+    """"Atelier et chantier d'insertion (ACI)", where space allows."""
+    if code is None or code == ALL:
+        return type_siae(code)
+    name = CODE_LISTS["TYPE_SIAE"].get(code)
+    return f"{name} ({code})" if name else code
+
+
+def code(liste: str, value: str | None) -> str:
+    if value is None:
+        return "Non renseigné"
+    return CODE_LISTS.get(liste, {}).get(value, value)
+
+
+def bassins_texte(bassins: tuple[str, ...]) -> str:
+    return ", ".join(bassin(x) for x in bassins) if bassins else "tous les bassins"
+
+
+def types_texte(types: tuple[str, ...]) -> str:
+    return ", ".join(type_siae(x) for x in types) if types else "tous types"
+
+
+def selection(bassins: tuple[str, ...], types: tuple[str, ...]) -> str:
+    """The selection in words, for titles: "Sud · ACI, EI"."""
+    return f"{bassins_texte(bassins)} · {types_texte(types)}"
+
+
+UNITES = {
+    "nombre": "nombre", "decimal": "nombre décimal", "pourcentage": "pourcentage", "euros": "euros",
+    "etp": "équivalents temps plein (ETP)", "booleen": "oui / non", "texte": "texte", "annee": "année",
+}
+
+
+def unite_texte(unit: str) -> str:
+    return UNITES.get(unit, unit)

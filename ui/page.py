@@ -1,0 +1,241 @@
+"""The building blocks pages are made of: header, metrics, tables with their exports, charts
+with their empty states. Pages stay a description: they pick a query and a block.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from ui import data, export, labels
+from ui.format import VIDE, fmt_evolution, fmt_valeur
+from warehouse.queries import Filters
+
+FILTERS_KEY = "_filtres"
+REFERENTIEL = "pages/referentiel.py"
+
+NOTE_VIDE = (f"« {VIDE} » : valeur inconnue (retour non reçu, ou rapport dont le dénominateur est nul, "
+             "par exemple aucune sortie hors sorties neutres).")
+
+
+def filtres() -> Filters:
+    """The global filters app.py read from the sidebar for this run."""
+    return st.session_state[FILTERS_KEY]
+
+
+def selection(f: Filters) -> str:
+    """"2025 · Sud · ACI, EI": the selection in words, for titles."""
+    return f"{f.annee} · {labels.selection(f.bassins, f.types)}"
+
+
+def entete(titre: str, f: Filters | None, texte: str = "") -> None:
+    st.title(titre)
+    if f is not None:
+        st.caption(f"**{selection(f)}**" + (f" — {texte}" if texte else ""))
+    elif texte:
+        st.caption(texte)
+
+
+def lien_referentiel(cols: list[str] | tuple[str, ...] = (), texte: str = "Définitions des indicateurs") -> None:
+    """A link to the glossary, filtered on the indicators of a chart or table."""
+    names = [c for c in cols if labels.indicateur(c)]
+    st.page_link(REFERENTIEL, label=texte, icon="📖",
+                 query_params={"indicateurs": names} if names else None)
+
+
+def metrique(col: str, row: dict | None, prev: dict | None = None, tendance: list | None = None,
+             annee_prec: int | None = None, sens: str = "normal", libelle: str | None = None,
+             container=None) -> None:
+    """One indicator as a big number, its change from n-1 and its trend over the years.
+
+    `sens`: "normal" when up is good (green), "inverse" when down is good, "off" when neither.
+    """
+    unit = labels.unite(col)
+    value = row.get(col) if row else None
+    before = prev.get(col) if prev else None
+    delta = fmt_evolution(value, before, unit)
+    where = container or st
+    trend = [v for v in (tendance or []) if v is not None]
+    where.metric(
+        libelle or labels.colonne(col),
+        fmt_valeur(value, unit),
+        delta=delta,
+        delta_color=sens,
+        help=labels.aide(col) + ("" if value is not None else f"\n\n{NOTE_VIDE}"),
+        chart_data=trend if len(trend) >= 2 else None,
+        delta_description=f"par rapport à {annee_prec}" if delta is not None and annee_prec else None,
+        border=True,
+    )
+
+
+def _column_config(t: export.Table) -> dict:
+    config = {}
+    for col in t.colonnes:
+        unit = t.unite(col)
+        title = t.titre_colonne(col)
+        help_text = labels.aide(col) or None
+        if unit == "pourcentage":
+            cfg = st.column_config.NumberColumn(title, help=help_text, format="percent", step=0.001)
+        elif unit == "euros":
+            cfg = st.column_config.NumberColumn(title, help=help_text, format="euro", step=1)
+        elif unit in ("etp", "decimal"):
+            cfg = st.column_config.NumberColumn(title, help=help_text, format="localized", step=0.1)
+        elif unit == "nombre":
+            cfg = st.column_config.NumberColumn(title, help=help_text, format="localized", step=1)
+        elif unit == "annee":
+            cfg = st.column_config.NumberColumn(title, help=help_text, format="%d")
+        elif unit == "booleen":
+            cfg = st.column_config.CheckboxColumn(title, help=help_text)
+        else:
+            cfg = st.column_config.TextColumn(title, help=help_text)
+        config[col] = cfg
+    return config
+
+
+def tableau(t: export.Table, *, key: str, hauteur: int | str = "auto", vide: str = "",
+            fige: str | None = None, selection: bool = False) -> int | None:
+    """A table as a sortable grid (numbers in the browser's French format), then its exports.
+
+    With `selection`, a row can be picked; its index in `t.df` is returned.
+    """
+    if t.df.is_empty():
+        st.info(vide or "Aucune ligne pour cette sélection.")
+        return None
+    shown = t.df.select(list(t.colonnes))
+    if "bassin" in shown.columns:
+        shown = shown.with_columns(pl.col("bassin").map_elements(labels.bassin, return_dtype=pl.String))
+    config = _column_config(t)
+    if fige and fige in config:
+        config[fige]["pinned"] = True
+    event = st.dataframe(shown, hide_index=True, column_config=config, height=hauteur, placeholder=VIDE,
+                         key=f"grille_{key}", on_select="rerun" if selection else "ignore",
+                         selection_mode="single-row")
+    boutons_export(t, key=key)
+    rows = event.selection.rows if selection else []
+    return rows[0] if rows else None
+
+
+def boutons_export(t: export.Table, *, key: str) -> None:
+    version = data.libelle_version()
+    c1, c2, _ = st.columns([1, 1, 4], gap="small")
+    c1.download_button("⬇️ Excel (.xlsx)", data=lambda: export.xlsx_bytes(t, version=version),
+                       file_name=export.nom_fichier(t, "xlsx"), mime=export.MIME["xlsx"], key=f"xlsx_{key}",
+                       on_click="ignore", help="Le tableau tel qu'affiché, avec les filtres, au format Excel.")
+    c2.download_button("⬇️ CSV (;)", data=lambda: export.csv_bytes(t), file_name=export.nom_fichier(t, "csv"),
+                       mime=export.MIME["csv"], key=f"csv_{key}", on_click="ignore",
+                       help="Séparateur « ; », virgule décimale, UTF-8 : s'ouvre directement dans Excel.")
+
+
+def graphique(builder: Callable[[], alt.Chart], df: pl.DataFrame, *, vide: str, key: str | None = None) -> None:
+    """A chart, or the reason there is none: never a blank chart."""
+    if df.is_empty():
+        st.info(vide)
+        return
+    st.altair_chart(builder(), key=key)
+
+
+def table_export(df: pl.DataFrame, colonnes, nom: str, titre: str, f: Filters, **extra) -> export.Table:
+    """An export.Table carrying the global filters in its file name and its "Filtres" sheet."""
+    return export.Table(
+        df=df, colonnes=tuple(colonnes), nom=nom, titre=titre,
+        filtres=(("Année", str(f.annee)),
+                 ("Types de SIAE", ", ".join(labels.type_siae_long(t) for t in f.types) or "tous"),
+                 ("Bassins", ", ".join(labels.bassin(b) for b in f.bassins) or "tous")) + extra.pop("filtres", ()),
+        suffixe=(str(f.annee), "-".join(f.bassins) or "tous-bassins", "-".join(f.types) or "tous-types")
+        + extra.pop("suffixe", ()),
+        **extra,
+    )
+
+
+def sans_donnees(titre: str, message: str) -> None:
+    st.title(titre)
+    st.warning(message, icon="📭")
+
+
+def stop_si(condition: bool, message: str) -> None:
+    if condition:
+        st.info(message)
+        st.stop()
+
+
+def groupe(row: dict) -> str:
+    """"Sud · ACI" for a row of indicateurs_territoire."""
+    return f"{labels.bassin(row['bassin'])} · {labels.type_siae(row['type_siae'])}"
+
+
+def indicateurs_cles(f: Filters, terr: pl.DataFrame, cols: list[tuple[str, str]], *, par_ligne: int = 4,
+                     container=None) -> dict | None:
+    """Metrics of the selection for the year, with change from n-1 and trend since the first year.
+
+    `terr` comes from queries.territoire(depuis=...). When the selection is one group (all or
+    one basin, all or one type) the metrics show; when the user picked several basins or
+    types the warehouse has no total for that set (see the report), so a table shows one row
+    per group instead. `cols` is [(column, sens)], sens as in `metrique`. Returns the row
+    of the year for the single group, else None.
+    """
+    where = container or st
+    year = terr.filter(pl.col("annee") == f.annee)
+    if year.is_empty():
+        where.info(f"Aucune SIAE conventionnée en {f.annee} pour cette sélection.")
+        return None
+    if year.height > 1:
+        where.info("Plusieurs bassins ou types sont choisis : les chiffres sont donnés pour chacun "
+                   "(un total sur une sélection partielle n'est pas encore calculé par l'entrepôt).")
+        with where.container():
+            tableau(table_export(year, ["bassin", "type_siae", *[c for c, _ in cols]], "indicateurs_cles",
+                                 "Chiffres clés par groupe", f), key="cles_groupes")
+        return None
+    row = year.row(0, named=True)
+    prev_df = terr.filter(pl.col("annee") == f.annee - 1)
+    prev = prev_df.row(0, named=True) if prev_df.height == 1 else None
+    for start in range(0, len(cols), par_ligne):
+        chunk = cols[start:start + par_ligne]
+        columns = where.columns(par_ligne)
+        for (col, sens), column in zip(chunk, columns):
+            metrique(col, row, prev, tendance=terr[col].to_list() if col in terr.columns else None,
+                     annee_prec=f.annee - 1 if prev else None, sens=sens, container=column)
+    return row
+
+
+PROJECTION_CSS = """
+<style>
+/* Projection on a wall screen: no sidebar, no toolbar, large type, the whole width. */
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding: 1.2rem 2.5rem 1rem 2.5rem; max-width: 100%; }
+[data-testid="stMain"] h1 { font-size: 3.4rem; line-height: 1.1; padding: 0 0 0.4rem 0; }
+[data-testid="stMetric"] { padding: 1.1rem 1.4rem; }
+[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { font-size: 1.7rem !important; line-height: 1.25; }
+[data-testid="stMetricValue"] { font-size: 4.6rem !important; line-height: 1.1; }
+[data-testid="stMetricDelta"] { font-size: 1.5rem !important; }
+[data-testid="stCaptionContainer"] { font-size: 1.2rem; }
+[data-testid="stButtonGroup"] button p { font-size: 1.6rem !important; }
+[data-testid="stButtonGroup"] button { min-height: 3.2rem; padding: 0 1.6rem; }
+</style>
+"""
+
+
+def mode_projection() -> None:
+    st.html(PROJECTION_CSS)
+
+
+def fiche_et_mediane(fiche: pl.DataFrame, mediane: pl.DataFrame, cols: list[str], nom: str,
+                     groupe: str) -> pl.DataFrame:
+    """The SIAE's rows and its group's medians, one row per (série, année), for one table."""
+    keep = ["annee", *cols]
+    a = fiche.select(keep).with_columns(pl.lit(nom).alias("serie"))
+    b = mediane.select(keep).with_columns(pl.lit(groupe).alias("serie"))
+    b = b.cast({c: a.schema[c] for c in keep if a.schema[c] != b.schema[c] and a.schema[c].is_numeric()
+                and not a.schema[c].is_integer()})
+    return pl.concat([a, b], how="diagonal_relaxed").sort(["annee", "serie"], descending=[True, False])
+
+
+FORMATION = {True: "A suivi une formation", False: "Pas de formation dans l'année", None: "Non renseigné"}
+
+
+def libelles_formation(df: pl.DataFrame) -> pl.DataFrame:
+    """formation_suivie is a yes/no column: its modalities in words."""
+    return df.with_columns(pl.col("modalite").replace_strict(FORMATION, return_dtype=pl.String).alias("libelle"))
