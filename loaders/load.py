@@ -21,7 +21,7 @@ from loaders.contract import LOAD_ORDER, TEMPLATES
 from loaders.read import ACCEPTED_SUFFIXES, fold, read_file
 from loaders.report import ERROR, WARNING, LoadError, Problem
 from loaders.validate import Checked, check_sheet
-from warehouse import build
+from warehouse import audit, build
 from warehouse.db import db_path, new_version, now, scalar
 
 LOADED, UNCHANGED, REJECTED = "loaded", "unchanged", "rejected"
@@ -241,4 +241,7 @@ def load_files(paths: Iterable[str | Path], link: Path | None = None, user: str 
             build.refresh(con)  # the marts are tables: recompute them once, after the last file
     except _NothingChanged:
         pass
+    audit.record(link, "chargement", user, fichiers=len(results),
+                 acceptes=sum(r.status != REJECTED for r in results),
+                 refuses=sum(r.status == REJECTED for r in results))
     return results

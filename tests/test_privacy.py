@@ -54,3 +54,16 @@ def test_retention_erases_old_person_rows_only(tmp_path, db):
     assert done.rows == 2
     assert _count_everywhere(db, "annee = 2014") == [0]
     assert _count_everywhere(db, "annee = 2024") == [2]
+
+
+def test_audit_log_records_loads_restores_and_erasures(tmp_path, db):
+    from warehouse import audit
+
+    load_files([write_csv(tmp_path / "s.csv", *SALARIES)], db, user="agent.ddets")
+    subprocess.run([sys.executable, "-m", "warehouse", "erase", "--siret", SIRET_A, "--identifiant", "S002",
+                    "--db", str(db)], cwd=ROOT, check=True, capture_output=True)
+    audit.path_for(db).open("a").write('{"cut by a cra')  # a crash mid-line must not hide the rest
+    log = audit.read(db)
+    assert log["evenement"].to_list() == ["Effacement de données individuelles", "Chargement de fichiers"]
+    assert log["utilisateur"][1] == "agent.ddets"
+    assert log["details"][1] == "fichiers : 1, acceptes : 1, refuses : 0"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 from datetime import date
 
 import duckdb
 
-from warehouse import build, settings
+from warehouse import audit, build, settings
 from warehouse.cli import FrenchParser, run
 from warehouse.db import WarehouseError, connect_read, db_path, exists, list_versions, new_version, restore
 from warehouse.privacy import apply_retention, erase_person
@@ -64,15 +65,18 @@ def main(argv=None) -> int:
         versions(link)
     elif args.command == "erase":
         done = erase_person(link, args.siret, args.identifiant)
+        audit.record(link, "effacement", getpass.getuser(), siret=args.siret, lignes=done.rows)
         print(f"{done.rows} ligne(s) effacée(s) dans la version en service ; {done.versions} version(s) "
               "réécrite(s) sans cette personne.")
     elif args.command == "retention":
         keep = settings.load().retention_annees
         done = apply_retention(link, keep, date.today().year)
+        audit.record(link, "effacement", getpass.getuser(), conservation_annees=keep, lignes=done.rows)
         print(f"Conservation {keep} ans : {done.rows} ligne(s) individuelle(s) antérieure(s) à "
               f"{date.today().year - keep} effacée(s) ; {done.versions} version(s) réécrite(s).")
     else:
         path = restore(link, args.number)
+        audit.record(link, "restauration", getpass.getuser(), version=args.number)
         print(f"Version {args.number} remise en service (nouvelle version {path.name}).")
     return 0
 
