@@ -1,0 +1,121 @@
+"""Timing and memory helpers: a child process watched for its peak RSS, medians of runs."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def tree_rss(proc: psutil.Process) -> int:
+    """RSS in bytes of a process and all its descendants (those still alive)."""
+    total = 0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+@dataclass
+class ChildRun:
+    returncode: int
+    seconds: float
+    peak_rss: int  # bytes: the larger of the kernel's maxrss and our polling of the process tree
+    maxrss_kernel: int  # bytes, from wait4(): the child itself (and children it waited for)
+    peak_rss_polled: int  # bytes, sum over the tree, sampled every 50 ms
+    stdout: str
+    stderr: str
+
+
+def run_child(args: list[str], env: dict | None = None, timeout: float = 1800, cwd: Path = ROOT) -> ChildRun:
+    """Run `python args...` from the repository root; wall time and peak memory of the child."""
+    out_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench_child_{os.getpid()}_{time.monotonic_ns()}"
+    with open(str(out_path) + ".out", "w+") as out, open(str(out_path) + ".err", "w+") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, *args], cwd=cwd, env=env, stdout=out, stderr=err)
+        ps = psutil.Process(proc.pid)
+        peak = 0
+        status = rusage = None
+        while True:
+            pid, status, rusage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            try:
+                peak = max(peak, tree_rss(ps))
+            except psutil.Error:
+                pass
+            if time.perf_counter() - t0 > timeout:
+                proc.kill()
+                _, status, rusage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.05)
+        seconds = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    for suffix in (".out", ".err"):
+        Path(str(out_path) + suffix).unlink(missing_ok=True)
+    kernel = rusage.ru_maxrss * 1024  # kB on Linux
+    return ChildRun(proc.returncode, seconds, max(kernel, peak), kernel, peak, stdout, stderr)
+
+
+def timed(fn: Callable[[], object]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def median_time(fn: Callable[[], object], runs: int = 5, warmup: int = 1, budget: float = 10.0) -> tuple[float, list[float]]:
+    """Median wall time of `runs` calls after `warmup` calls; fewer runs when a call is slow,
+    so one heavy query cannot eat the whole time budget (at least 3 runs are kept)."""
+    for _ in range(warmup):
+        first = timed(fn)
+    times: list[float] = []
+    spent = 0.0
+    for i in range(runs):
+        t = timed(fn)
+        times.append(t)
+        spent += t
+        if i >= 2 and spent > budget:
+            break
+    return statistics.median(times), times
+
+
+class RssSampler:
+    """Peak RSS of a process tree, sampled in a background thread."""
+
+    def __init__(self, pid: int, period: float = 0.05):
+        self.proc = psutil.Process(pid)
+        self.period = period
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.peak = max(self.peak, tree_rss(self.proc))
+            except psutil.Error:
+                return
+            self._stop.wait(self.period)
+
+    def __enter__(self) -> "RssSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
