@@ -16,7 +16,7 @@ venv: $(STAMP)
 
 # Builds the warehouse from seed_data/ only when there is none: real data is never overwritten.
 seed: venv
-	$(PY) -m loaders seed --if-empty
+	$(PY) -m loaders seed --if-empty --quiet
 
 run: seed
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)

@@ -28,9 +28,10 @@ def _print_result(r: FileResult, out=sys.stdout) -> None:
         print(f"    ⚠ {p.line()}", file=out)
 
 
-def _summary(results: list[FileResult], report: str | None) -> int:
+def _summary(results: list[FileResult], report: str | None, quiet: bool = False) -> int:
     for r in results:
-        _print_result(r)
+        if not quiet or r.status == REJECTED:
+            _print_result(r)
     rejected = [r for r in results if r.status == REJECTED]
     print(f"\n{len(results)} fichier(s) : {len(results) - len(rejected)} accepté(s), {len(rejected)} refusé(s).")
     if report:
@@ -50,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     for p in (load, check, seed):
         p.add_argument("--db", help="chemin de l'entrepôt (défaut : warehouse/iae.duckdb ou $IAE_DB)")
         p.add_argument("--rapport", metavar="FICHIER.csv", help="écrire le rapport des problèmes en CSV")
+        p.add_argument("-q", "--quiet", action="store_true", help="n'afficher que les fichiers refusés et le bilan")
     seed.add_argument("--if-empty", action="store_true",
                       help="ne rien faire si l'entrepôt existe déjà (utilisé par `make run`)")
     for p in (load, seed):
@@ -76,9 +78,9 @@ def main(argv: list[str] | None = None) -> int:
             from loaders.contract import COMMUNES_REUNION
 
             communes = {c[0] for c in COMMUNES_REUNION}
-        return _summary([check_file(p, communes)[0] for p in expand(args.paths)], args.rapport)
+        return _summary([check_file(p, communes)[0] for p in expand(args.paths)], args.rapport, args.quiet)
 
-    return _summary(load_files(args.paths, db_path(args.db), user=args.user), args.rapport)
+    return _summary(load_files(args.paths, db_path(args.db), user=args.user), args.rapport, args.quiet)
 
 
 if __name__ == "__main__":
