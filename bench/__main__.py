@@ -60,8 +60,20 @@ def parse_args(argv):
     return args
 
 
-def step(msg: str) -> None:
-    print(f"… {msg}", file=sys.stderr, flush=True)
+class Steps:
+    """Progress on stderr, and how long each step of the bench took (in results.json)."""
+
+    def __init__(self):
+        self.durations: dict[str, float] = {}
+        self._name, self._t = None, time.perf_counter()
+
+    def __call__(self, key: str | None, label: str = "") -> None:
+        now = time.perf_counter()
+        if self._name:
+            self.durations[self._name] = round(now - self._t, 2)
+        self._name, self._t = key, now
+        if key:
+            print(f"… {label or key}", file=sys.stderr, flush=True)
 
 
 def load(args, year_dirs: list[Path], link: Path) -> dict:
@@ -233,6 +245,7 @@ def build_table(args, r: dict) -> Table:
 def main(argv=None) -> int:
     args = parse_args(argv)
     t_start = time.perf_counter()
+    step = Steps()
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     years = data.year_list(args.n_years, args.last_year)
@@ -240,7 +253,7 @@ def main(argv=None) -> int:
                "machine": {"coeurs": os.cpu_count(), "memoire_octets": psutil.virtual_memory().total,
                            "python": platform.python_version()}}
 
-    step(f"données : {args.n_siae} SIAE × {args.n_years} an(s) dans {out}")
+    step("donnees", f"données : {args.n_siae} SIAE × {args.n_years} an(s) dans {out}")
     files, gen_s = data.ensure(out, args.n_siae, args.n_years, args.last_year, args.fmt)
     r["donnees"] = {"fichiers": len(files), "octets": sum(f.stat().st_size for f in files), "generation_s": gen_s}
     peer_dir = out
@@ -249,7 +262,7 @@ def main(argv=None) -> int:
         data.ensure(peer_dir, args.n_siae, args.n_years, args.last_year, "plain")
 
     link = out / "wh" / "iae.duckdb"
-    step("chargement (processus séparé)")
+    step("chargement", "chargement (processus séparé)")
     r["chargement"] = load(args, [out / str(y) for y in years], link)
     ok_load = r["chargement"].get("code_retour") == 0
     year = r["chargement"].get("annee_max") or years[-1]
@@ -262,22 +275,22 @@ def main(argv=None) -> int:
         mode = ("vues (calcul à la demande)" if n_tables == 0 else
                 f"tables matérialisées au chargement ({n_tables}/{len(kinds)})")
         r["indicateurs"] = {"mode": mode, "marts": kinds}
-        step("reconstruction des indicateurs")
+        step("reconstruction", "reconstruction des indicateurs")
         try:
             r["indicateurs"]["rafraichissement"] = queries.refresh(link)
         except Exception as exc:  # noqa: BLE001
             r["indicateurs"]["erreur"] = str(exc).splitlines()[0]
-        step("requêtes par indicateur")
+        step("requetes", "requêtes par indicateur")
         r["requetes"] = queries.time_marts(link, year, runs=args.runs)
-        step("plancher DuckDB")
+        step("plancher", "plancher DuckDB")
         r["plancher"] = queries.floor(link, year)
         ours = next((q.get("une_annee_s") for q in r["requetes"] if q["vue"] == TERRITOIRE), None)
-        step("pair pandas")
+        step("pandas", "pair pandas")
         try:
             r["pandas"] = pandas_peer(peer_dir, link, year, ours or r["plancher"]["plancher_s"])
         except Exception as exc:  # noqa: BLE001
             r["pandas"] = {"erreur": f"{type(exc).__name__}: {exc}"}
-        step("profils EXPLAIN ANALYZE")
+        step("profils", "profils EXPLAIN ANALYZE")
         try:
             slow = sorted((q for q in r["requetes"] if "toutes_annees_s" in q),
                           key=lambda q: -q["toutes_annees_s"])[:2]
@@ -287,13 +300,15 @@ def main(argv=None) -> int:
         except Exception as exc:  # noqa: BLE001
             r["profils_erreur"] = str(exc).splitlines()[0]
         if not args.no_pages:
-            step("pages (AppTest, processus séparé)")
+            step("pages", "pages (AppTest, processus séparé)")
             r["pages"] = pages(link, out)
         if not args.no_browser:
-            step(f"mémoire de l'application avec {args.sessions} sessions")
+            step("sessions", f"mémoire de l'application avec {args.sessions} sessions")
             r["sessions"] = sessions.measure(link, args.sessions)
         elif not args.no_pages:
             r["sessions"] = {"statut": "ignore", "note": "option --no-browser"}
+    step(None)
+    r["etapes_s"] = step.durations
     r["duree_bench_s"] = time.perf_counter() - t_start
     table = build_table(args, r)
     r["tableau"] = table.as_json()
