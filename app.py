@@ -7,14 +7,16 @@ from ui import data, filters, navigation, page
 st.set_page_config(page_title="Observatoire IAE", page_icon="📊", layout="wide",
                    initial_sidebar_state="expanded")
 
+page.style_global()
+
 ROLE = "admin"  # sign-in (a later issue) sets the role; ui.data.scope_courant() then narrows the data
 specs = navigation.pages_for(ROLE)
 sections: dict[str, list] = {}
 for spec in specs:
     sections.setdefault(spec.section, []).append(
-        st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default))
+        st.Page(spec.path, title=spec.title, icon=spec.icon, default=spec.default))
 current = st.navigation(sections)
-current_spec = next(s for s in specs if s.url_path == current.url_path or (s.default and not current.url_path))
+current_spec = next(s for s in specs if s.title == current.title)
 
 try:
     st.session_state[page.FILTERS_KEY] = filters.barre_laterale()

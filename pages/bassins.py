@@ -29,11 +29,12 @@ if projection:
     if not bassins:
         page.sans_donnees("Bassins", f"Aucune SIAE conventionnée en {f.annee} pour cette sélection.")
         st.stop()
-    bassin = st.segmented_control("Bassin projeté", bassins, key="bassin_projete", bind="query-params",
-                                  default=bassins[0], format_func=labels.bassin, required=True,
-                                  label_visibility="collapsed")
+    titre, choix = st.columns([3, 2], vertical_alignment="center")
+    bassin = choix.segmented_control("Bassin projeté", bassins, key="bassin_projete", bind="query-params",
+                                     default=bassins[0], format_func=labels.bassin, required=True,
+                                     label_visibility="collapsed")
     fb = replace(f, bassins=(bassin,))
-    st.title(f"Bassin {labels.bassin(bassin)} · {f.annee} · {labels.types_texte(f.types)}")
+    titre.title(f"Bassin {labels.bassin(bassin)} · {f.annee} · {labels.types_texte(f.types)}")
     premiere = data.lire("annees", fb)["annee"].min()
     page.indicateurs_cles(fb, data.lire("territoire", fb, depuis=premiere), COMPARES)
     st.caption(f"Évolution par rapport à {f.annee - 1}. Source : retours des SIAE, entrepôt "

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from ui import charts, data, labels, page
+from ui import charts, data, filters, labels, page
 
 f = page.filtres()
 annuaire = data.lire("siae", replace(f, types=(), bassins=()))
@@ -12,9 +12,11 @@ noms = {r["siret"]: f"{r['raison_sociale']} — {r['nom_commune'] or labels.bass
                     f"({labels.type_siae(r['type_siae'])})" for r in annuaire.iter_rows(named=True)}
 
 st.title("Fiche SIAE")
-siret = st.selectbox("SIAE", list(noms), index=None, key="siret", bind="query-params", format_func=noms.get,
+filters.depuis_url("fiche_siret", "siret", noms)
+siret = st.selectbox("SIAE", list(noms), index=None, key="fiche_siret", format_func=noms.get,
                      placeholder="Tapez une raison sociale, une commune ou un SIRET",
                      help=f"Les SIAE conventionnées en {f.annee} (l'année choisie dans la barre latérale).")
+filters.vers_url("siret", siret)
 page.stop_si(siret is None, "Choisissez une SIAE ci-dessus, ou cliquez une ligne de la page Structures.")
 
 fiche = data.lire("fiche_siae", f, siret=siret)
@@ -32,7 +34,7 @@ c[3].markdown(f"**Bassin**  \n{labels.bassin(ident['bassin'])}")
 recus = [("retour_structure", "structure"), ("retour_salaries", "salaries_insertion"),
          ("retour_personnel", "personnel_permanent"), ("retour_finances", "finances")]
 st.markdown(f"**Retours {f.annee}** : " + " · ".join(
-    f"{'✅' if ident[col] else '❌'} {labels.source(t)} {'reçu' if ident[col] else 'non reçu'}" for col, t in recus))
+    f"✅ {labels.source(t)}" if ident[col] else f"❌ {labels.source(t)} : pas de retour" for col, t in recus))
 
 st.subheader(f"Chiffres {f.annee}")
 CLES = [("etp_conventionnes", "off"), ("etp_insertion", "normal"), ("taux_realisation_etp", "normal"),

@@ -29,7 +29,7 @@ if row:
                            key=f"fin_{col}", vide=f"Aucun compte reçu de {debut} à {fin} pour cette sélection.")
 
 financeurs = data.lire("financement", f)
-st.subheader("Financement public par financeur")
+st.divider()
 page.graphique(lambda: charts.financement(financeurs, sous_titre=page.selection(f)), financeurs,
                key="financeurs", vide=f"Aucun compte reçu de {debut} à {fin} pour cette sélection.")
 if not financeurs.is_empty():

@@ -1,9 +1,8 @@
 """Référentiel des indicateurs: every indicator with its definition, formula and source, from the catalogue."""
 
-import polars as pl
 import streamlit as st
 
-from ui import labels, page
+from ui import filters, labels, page
 from warehouse import catalogue
 
 page.entete("Référentiel des indicateurs", None,
@@ -12,8 +11,10 @@ page.entete("Référentiel des indicateurs", None,
 
 noms = list(catalogue.INDICATORS)
 c1, c2 = st.columns([3, 2])
-choisis = c1.multiselect("Indicateurs", noms, key="indicateurs", bind="query-params", format_func=labels.colonne,
+filters.depuis_url("referentiel_indicateurs", "indicateurs", noms, multiple=True)
+choisis = c1.multiselect("Indicateurs", noms, key="referentiel_indicateurs", format_func=labels.colonne,
                          placeholder="Tous les indicateurs")
+filters.vers_url("indicateurs", choisis)
 texte = c2.text_input("Rechercher dans les définitions", key="recherche_referentiel",
                       placeholder="par exemple : sortie, ETP, fonds propres")
 
@@ -25,31 +26,18 @@ st.caption(f"{len(fiches)} indicateur(s) sur {len(noms)}.")
 if not fiches:
     st.info("Aucun indicateur ne correspond à cette recherche.")
 
-for ind in fiches:
-    with st.container(border=True):
-        st.markdown(f"#### {ind.label}")
-        st.markdown(ind.definition)
-        st.markdown(f"**Formule** : {ind.formula}  \n"
-                    f"**Unité** : {labels.unite_texte(ind.unit)}  \n"
-                    f"**Source** : {', '.join(labels.source(s) for s in ind.sources)}  \n"
-                    f"**Où le trouver** : {', '.join(labels.vue(v) for v in ind.views)}"
-                    + (f"  \n**Sur un territoire** : {ind.territoire}" if ind.territoire else ""))
+cols = st.columns(2)
+for i, ind in enumerate(fiches):
+    with cols[i % 2].container(border=True):
+        st.markdown(f"**{ind.label}** — {ind.definition}")
+        st.caption(
+            f"**Formule** : {ind.formula}  \n**Unité** : {labels.unite_texte(ind.unit)} · **Source** : "
+            f"{', '.join(labels.source(s) for s in ind.sources)}  \n**Tables** : "
+            f"{', '.join(labels.vue(v) for v in ind.views)}"
+            + (f"  \n**Sur un territoire** : {ind.territoire}" if ind.territoire else ""))
 
-table = pl.DataFrame({
-    "indicateur": [i.label for i in fiches],
-    "definition": [i.definition for i in fiches],
-    "formule": [i.formula for i in fiches],
-    "unite": [labels.unite_texte(i.unit) for i in fiches],
-    "source": [", ".join(labels.source(s) for s in i.sources) for i in fiches],
-    "vues": [", ".join(labels.vue(v) for v in i.views) for i in fiches],
-    "territoire": [i.territoire for i in fiches],
-}, schema={k: pl.String for k in ("indicateur", "definition", "formule", "unite", "source", "vues", "territoire")})
-with st.expander("Le référentiel en tableau, à exporter"):
-    page.boutons_export(page.export.Table(
-        df=table, colonnes=tuple(table.columns), nom="referentiel_indicateurs", titre="Référentiel des indicateurs",
-        titres=(("indicateur", "Indicateur"), ("definition", "Définition"), ("formule", "Formule"),
-                ("unite", "Unité"), ("source", "Source"), ("vues", "Tables"), ("territoire", "Sur un territoire"))),
-        key="referentiel")
+if fiches:
+    page.boutons_export(page.referentiel_table(fiches), key="referentiel")
 
 st.subheader("Les tables de données")
 for v in catalogue.VIEWS.values():

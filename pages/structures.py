@@ -9,12 +9,13 @@ f = page.filtres()
 page.entete("Structures", f, "les SIAE conventionnées et leurs indicateurs de l'année. Cliquez une ligne pour "
             "ouvrir sa fiche ; cliquez un en-tête pour trier.")
 
-c1, c2, c3, c4 = st.columns([3, 2, 1, 2], vertical_alignment="bottom")
+c1, c2, c3 = st.columns([4, 3, 2], vertical_alignment="bottom")
 recherche = c1.text_input("Rechercher", key="recherche", bind="query-params",
                           placeholder="Raison sociale, SIRET ou commune")
-tri = c2.selectbox("Trier par", SORT_SIAE, key="tri", format_func=labels.colonne, bind="query-params")
-decroissant = c3.toggle("Décroissant", key="decroissant", bind="query-params")
-incomplets = c4.toggle("Retours incomplets seulement", key="incomplets", bind="query-params",
+tri = c2.selectbox("Trier par (et ordre des exports)", SORT_SIAE, key="tri", format_func=labels.colonne,
+                   bind="query-params")
+decroissant = c3.toggle("Ordre décroissant", key="decroissant", bind="query-params")
+incomplets = st.toggle("Seulement les SIAE aux retours incomplets", key="incomplets", bind="query-params",
                        help="Les SIAE auxquelles il manque au moins un des quatre retours de l'année.")
 
 liste = data.lire("siae", f, recherche=recherche or "", tri=tri, decroissant=decroissant,

@@ -14,17 +14,44 @@ import polars as pl
 from ui import labels
 from ui.format import VEGA_FORMAT, VEGA_LOCALE
 
+# Heights are the whole chart's (title, axes and legend included): Streamlit fits Vega-Lite
+# charts to their container ("fit-x fit-y"), so a height of 200 left an 80-pixel plot.
+
 # Okabe & Ito (2008), "Color Universal Design"; black left out, yellow last (low contrast on white).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
 PRIMARY = PALETTE[0]
 MEDIAN = "#7F7F7F"
 # Each basin keeps its colour on every chart.
 BASSIN_COLOURS = {"NORD": PALETTE[0], "EST": PALETTE[1], "OUEST": PALETTE[2], "SUD": PALETTE[3]}
-FONT = "Source Sans Pro, Source Sans 3, sans-serif"
 
 
 def _fmt(unit: str) -> str:
+    """Format of values written on a chart (labels, tooltips)."""
     return VEGA_FORMAT.get(unit, ",.1f")
+
+
+def _axis_fmt(unit: str) -> str:
+    """Axis ticks: no trailing ",0" on round ETP values."""
+    return {"etp": ",.1~f", "decimal": ",.1~f"}.get(unit, _fmt(unit))
+
+
+def _room(values, factor: float = 1.2) -> alt.Scale:
+    """A quantitative scale with room at the end of the longest bar for its value."""
+    vals = [v for v in values if v is not None]
+    top = max(vals, default=0)
+    bottom = min([0, *vals])
+    return alt.Scale(domain=[bottom, top * factor if top > 0 else 1], nice=False)
+
+
+def _millions(data: pl.DataFrame, col: str) -> tuple[pl.DataFrame, str, str, str]:
+    """Large euro amounts in millions ("22,3 M€"), smaller ones as they are.
+
+    Returns the frame, the field to plot, its d3 format and the suffix written after values.
+    """
+    vals = data[col].drop_nulls()
+    if labels.unite(col) == "euros" and len(vals) and vals.abs().max() >= 1_000_000:
+        return data.with_columns((pl.col(col) / 1_000_000).alias(f"{col}_m")), f"{col}_m", ",.1f", "\u202fM€"
+    return data, col, _fmt(labels.unite(col)), ""
 
 
 def _title(text: str, subtitle: str | None = None) -> alt.Title:
@@ -35,7 +62,7 @@ def finish(chart: alt.Chart, *, grand: bool = False) -> alt.Chart:
     """French locale, readable sizes (larger for projection), no chart-editor menu."""
     size = 22 if grand else 13
     return (
-        chart.configure(locale=VEGA_LOCALE, font=FONT)
+        chart.configure(locale=VEGA_LOCALE)
         .configure_axis(labelFontSize=size, titleFontSize=size, labelLimit=320 if grand else 220)
         .configure_legend(labelFontSize=size, titleFontSize=size, orient="bottom", labelLimit=320)
         .configure_title(fontSize=size + 5, subtitleFontSize=size, subtitleColor="#444444")
@@ -51,14 +78,14 @@ def tendance(df: pl.DataFrame, col: str, *, sous_titre: str | None = None, grand
     data = df.select("annee", col).filter(pl.col(col).is_not_null())
     base = alt.Chart(data).encode(
         x=alt.X("annee:O", title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"{col}:Q", title=None, axis=alt.Axis(format=_fmt(unit), tickCount=4),
-                scale=alt.Scale(zero=unit not in ("pourcentage", "decimal"))),
+        y=alt.Y(f"{col}:Q", title=None, axis=alt.Axis(format=_axis_fmt(unit), tickCount=4),
+                scale=alt.Scale(zero=True)),
         tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip(f"{col}:Q", title=label, format=_fmt(unit))],
     )
     line = base.mark_line(color=PRIMARY, strokeWidth=3) + base.mark_point(color=PRIMARY, filled=True, size=70)
     text = base.mark_text(dy=-12, fontSize=20 if grand else 12, color="#1F1F1F").encode(
         text=alt.Text(f"{col}:Q", format=_fmt(unit)))
-    return finish((line + text).properties(title=_title(label, sous_titre), height=200), grand=grand)
+    return finish((line + text).properties(title=_title(label, sous_titre), height=270), grand=grand)
 
 
 def barres_bassins(df: pl.DataFrame, col: str, *, sous_titre: str | None = None, grand: bool = False) -> alt.Chart:
@@ -71,7 +98,8 @@ def barres_bassins(df: pl.DataFrame, col: str, *, sous_titre: str | None = None,
     colours = [BASSIN_COLOURS.get(b, PALETTE[4]) for b in data["bassin"].to_list()]
     base = alt.Chart(data).encode(
         y=alt.Y("bassin_libelle:N", title=None, sort=order),
-        x=alt.X(f"{col}:Q", title=label, axis=alt.Axis(format=_fmt(unit), tickCount=4)),
+        x=alt.X(f"{col}:Q", title=None, axis=alt.Axis(format=_axis_fmt(unit), tickCount=4),
+                scale=_room(data[col].to_list(), 1.25 if grand else 1.2)),
         tooltip=[alt.Tooltip("bassin_libelle:N", title="Bassin"),
                  alt.Tooltip(f"{col}:Q", title=label, format=_fmt(unit))],
     )
@@ -90,7 +118,8 @@ def repartition(df: pl.DataFrame, *, titre: str, sous_titre: str | None = None, 
     order = df[categorie].to_list()
     base = alt.Chart(df.select(categorie, valeur)).encode(
         y=alt.Y(f"{categorie}:N", title=None, sort=order),
-        x=alt.X(f"{valeur}:Q", title=labels.colonne(valeur), axis=alt.Axis(format=_fmt(unit), tickCount=4)),
+        x=alt.X(f"{valeur}:Q", title=labels.colonne(valeur), axis=alt.Axis(format=_axis_fmt(unit), tickCount=4),
+                scale=_room(df[valeur].to_list())),
         tooltip=[alt.Tooltip(f"{categorie}:N", title="Modalité"),
                  alt.Tooltip(f"{valeur}:Q", title=labels.colonne(valeur), format=_fmt(unit))],
     )
@@ -111,7 +140,8 @@ def sorties(df: pl.DataFrame, *, sous_titre: str | None = None) -> alt.Chart:
                "Autre sortie": PALETTE[5], "Sortie neutre": "#9E9E9E"}
     base = alt.Chart(df.select("motif_libelle", "categorie_libelle", "nb_sorties")).encode(
         y=alt.Y("motif_libelle:N", title=None, sort=order),
-        x=alt.X("nb_sorties:Q", title=labels.colonne("nb_sorties"), axis=alt.Axis(format=",.0f", tickCount=4)),
+        x=alt.X("nb_sorties:Q", title=labels.colonne("nb_sorties"), axis=alt.Axis(format=",.0f", tickCount=4),
+                scale=_room(df["nb_sorties"].to_list(), 1.12)),
         tooltip=[alt.Tooltip("motif_libelle:N", title="Motif"),
                  alt.Tooltip("categorie_libelle:N", title="Catégorie"),
                  alt.Tooltip("nb_sorties:Q", title="Sorties", format=",.0f")],
@@ -137,26 +167,36 @@ def siae_vs_mediane(fiche: pl.DataFrame, mediane: pl.DataFrame, col: str, *, nom
             rows.append({"annee": r[0], "serie": groupe, "valeur": r[1]})
     data = pl.DataFrame(rows, schema={"annee": pl.Int32, "serie": pl.String, "valeur": pl.Float64},
                         orient="row").filter(pl.col("valeur").is_not_null())
+    big = unit == "euros" and len(data) and data["valeur"].abs().max() >= 1_000_000
+    fmt, suffix = (",.2f", "\u202fM€") if big else (_fmt(unit), "")
+    if big:
+        data = data.with_columns(pl.col("valeur") / 1_000_000)
     series = [nom, groupe]
     base = alt.Chart(data).encode(
         x=alt.X("annee:O", title=None, axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset("serie:N", sort=series),
-        y=alt.Y("valeur:Q", title=None, axis=alt.Axis(format=_fmt(unit), tickCount=4)),
+        y=alt.Y("valeur:Q", title="millions d'euros" if big else None,
+                axis=alt.Axis(format=",.1~f" if big else _axis_fmt(unit), tickCount=4),
+                scale=_room(data["valeur"].to_list(), 1.15)),
         tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip("serie:N", title="Série"),
-                 alt.Tooltip("valeur:Q", title=label, format=_fmt(unit))],
+                 alt.Tooltip("valeur:Q", title=label + (" (M€)" if big else ""), format=fmt)],
     )
     bars = base.mark_bar().encode(color=alt.Color(
-        "serie:N", title=None, sort=series, scale=alt.Scale(domain=series, range=[PRIMARY, MEDIAN])))
-    text = base.mark_text(dy=-8, fontSize=11).encode(text=alt.Text("valeur:Q", format=_fmt(unit)))
-    return finish((bars + text).properties(title=_title(label), height=220))
+        "serie:N", title=None, sort=series, scale=alt.Scale(domain=series, range=[PRIMARY, MEDIAN]),
+        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400)))
+    text = base.mark_text(dy=-8, fontSize=11).transform_calculate(
+        etiquette=f"format(datum.valeur, '{fmt}') + '{suffix}'").encode(text="etiquette:N")
+    return finish((bars + text).properties(title=_title(label), height=330))
 
 
 def financement(df: pl.DataFrame, *, sous_titre: str | None = None) -> alt.Chart:
-    """Public funding by funder, stacked by year."""
+    """Public funding by funder, stacked by year (in millions of euros when amounts are large)."""
     order = df.sort("rang")["financeur_libelle"].unique(maintain_order=True).to_list()
-    base = alt.Chart(df.select("annee", "financeur_libelle", "rang", "montant")).encode(
+    data, field, fmt, suffix = _millions(df.select("annee", "financeur_libelle", "rang", "montant"), "montant")
+    base = alt.Chart(data).encode(
         x=alt.X("annee:O", title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("montant:Q", title="Montant", axis=alt.Axis(format="$,.0f", tickCount=5)),
+        y=alt.Y(f"{field}:Q", title="Montant" + (" (millions d'euros)" if suffix else ""),
+                axis=alt.Axis(format=",.1~f" if suffix else "$,.0f", tickCount=5)),
         color=alt.Color("financeur_libelle:N", title="Financeur", sort=order,
                         scale=alt.Scale(domain=order, range=PALETTE[: len(order)])),
         order=alt.Order("rang:Q"),
@@ -164,22 +204,24 @@ def financement(df: pl.DataFrame, *, sous_titre: str | None = None) -> alt.Chart
                  alt.Tooltip("montant:Q", title="Montant", format="$,.0f")],
     )
     return finish(base.mark_bar().properties(
-        title=_title("Financement public par financeur", sous_titre), height=300))
+        title=_title("Financement public par financeur", sous_titre), height=400))
 
 
 def barres_annees(df: pl.DataFrame, col: str, *, sous_titre: str | None = None) -> alt.Chart:
     """One indicator for each year of the frame, as bars with their values."""
     unit = labels.unite(col)
     label = labels.colonne(col)
-    data = df.select("annee", col).filter(pl.col(col).is_not_null())
+    data, field, fmt, suffix = _millions(df.select("annee", col).filter(pl.col(col).is_not_null()), col)
     base = alt.Chart(data).encode(
         x=alt.X("annee:O", title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"{col}:Q", title=None, axis=alt.Axis(format=_fmt(unit), tickCount=4)),
+        y=alt.Y(f"{field}:Q", title="millions d'euros" if suffix else None,
+                axis=alt.Axis(format=",.1~f" if suffix else _axis_fmt(unit), tickCount=4),
+                scale=_room(data[field].to_list(), 1.15)),
         tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip(f"{col}:Q", title=label, format=_fmt(unit))],
     )
-    chart = base.mark_bar(color=PRIMARY) + base.mark_text(dy=-8).encode(
-        text=alt.Text(f"{col}:Q", format=_fmt(unit)))
-    return finish(chart.properties(title=_title(label, sous_titre), height=220))
+    text = base.mark_text(dy=-8).transform_calculate(
+        etiquette=f"format(datum['{field}'], '{fmt}') + '{suffix}'").encode(text="etiquette:N")
+    return finish((base.mark_bar(color=PRIMARY) + text).properties(title=_title(label, sous_titre), height=290))
 
 
 def distribution_siae(df: pl.DataFrame, col: str, *, sous_titre: str | None = None) -> alt.Chart:

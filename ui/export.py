@@ -59,15 +59,17 @@ def nom_fichier(t: Table, ext: str) -> str:
     return "_".join([t.nom, *(_slug(s) for s in t.suffixe)]) + f".{ext}"
 
 
-def _code_columns(df: pl.DataFrame) -> pl.DataFrame:
-    """Basin codes become their labels; type codes stay as the acronyms officers use."""
+def codes_en_libelles(df: pl.DataFrame) -> pl.DataFrame:
+    """Codes as users read them: basins by label, types by acronym, "TOUS" in words."""
     if "bassin" in df.columns:
         df = df.with_columns(pl.col("bassin").map_elements(labels.bassin, return_dtype=pl.String))
+    if "type_siae" in df.columns:
+        df = df.with_columns(pl.col("type_siae").map_elements(labels.type_siae, return_dtype=pl.String))
     return df
 
 
 def csv_bytes(t: Table) -> bytes:
-    df = _code_columns(t.df.select(list(t.colonnes)))
+    df = codes_en_libelles(t.df.select(list(t.colonnes)))
     out = io.StringIO()
     w = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     units = [t.unite(c) for c in t.colonnes]
@@ -78,7 +80,7 @@ def csv_bytes(t: Table) -> bytes:
 
 
 def xlsx_bytes(t: Table, *, version: str = "") -> bytes:
-    df = _code_columns(t.df.select(list(t.colonnes)))
+    df = codes_en_libelles(t.df.select(list(t.colonnes)))
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "nan_inf_to_errors": True})
     wb.set_properties({"title": t.titre, "author": "Observatoire IAE", "comments": "Export de l'Observatoire IAE"})

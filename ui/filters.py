@@ -1,7 +1,8 @@
 """The global filters (year, types, basins): sidebar widgets bound to the URL.
 
 A link copied from the address bar reproduces the view: every filter, the year included,
-is written in the query string (`?annee=2024&types=ACI&bassins=SUD`). The year has no
+is written in the query string (`?annee=2024&types=ACI&bassins=Sud`: Streamlit writes the
+option as shown, so basins appear by their label). The year has no
 widget default (index=None) and is set through session state instead, so that even the
 default year stays in the URL and an old link keeps showing its year when a new one is
 loaded. The widgets are drawn by app.py on every page, so the filters follow the user from
@@ -43,8 +44,9 @@ def barre_laterale() -> Filters | None:
                      help="Année d'exercice des retours. Par défaut, la dernière année pour laquelle des retours "
                           "ont été reçus.")
         st.multiselect("Types de SIAE", types, key=KEY_TYPES, bind="query-params",
-                       format_func=labels.type_siae_long, placeholder="Tous les types",
-                       help="Aucun type choisi : tous les types.")
+                       format_func=labels.type_siae, placeholder="Tous les types",
+                       help="Aucun type choisi : tous les types.\n\n" + "  \n".join(
+                           labels.type_siae_long(t) for t in types))
         st.multiselect("Bassins d'emploi", bassins, key=KEY_BASSINS, bind="query-params",
                        format_func=labels.bassin, placeholder="Tous les bassins",
                        help="Aucun bassin choisi : toute La Réunion.")
@@ -68,3 +70,34 @@ def courants(default: int | None = None) -> Filters:
         types=tuple(sorted(st.session_state.get(KEY_TYPES) or ())),
         bassins=tuple(sorted(st.session_state.get(KEY_BASSINS) or ())),
     )
+
+
+def depuis_url(key: str, param: str, valides, *, multiple: bool = False) -> None:
+    """Before a widget whose URL parameter holds codes (not labels): a link wins once.
+
+    `bind="query-params"` writes an option as it is shown (its label); a SIRET or an
+    indicator name reads better in a link than "Jardins du Nord — Saint-Denis (ACI)". So
+    these widgets take the code from the URL when the URL changed since the last run (a
+    link was followed), and `vers_url` writes the user's choice back.
+    """
+    valides = set(valides)
+    if multiple:
+        url = [v for v in st.query_params.get_all(param) if v in valides]
+    else:
+        value = st.query_params.get(param)
+        url = value if value in valides else None
+    if url and url != st.session_state.get(f"_url_{param}"):
+        st.session_state[key] = url
+    st.session_state[f"_url_{param}"] = url
+
+
+def vers_url(param: str, value) -> None:
+    """After the widget: the URL says what is shown, so the link can be shared."""
+    current = st.query_params.get_all(param) if isinstance(value, list) else st.query_params.get(param)
+    if value == current or (not value and not current):
+        return
+    if value:
+        st.query_params[param] = value
+    else:
+        del st.query_params[param]
+    st.session_state[f"_url_{param}"] = value

@@ -45,6 +45,15 @@ def fmt_euros(v, decimales: int = 0) -> str:
     return f"{fmt_nombre(v, decimales)}{NNBSP}€"
 
 
+def fmt_euros_court(v) -> str:
+    """Large amounts for a big number on screen: 25 275 299 -> "25,3 M€"; below a million, in full."""
+    if _missing(v):
+        return VIDE
+    if abs(v) >= 1_000_000:
+        return f"{fmt_nombre(v / 1_000_000, 1)}{NNBSP}M€"
+    return fmt_euros(v)
+
+
 def fmt_etp(v) -> str:
     return fmt_nombre(v, 1)
 
@@ -55,13 +64,13 @@ def fmt_booleen(v) -> str:
     return "oui" if v else "non"
 
 
-def fmt_valeur(v, unit: str, decimales: int | None = None) -> str:
-    """Any value, by the unit the catalogue gives its column."""
+def fmt_valeur(v, unit: str, decimales: int | None = None, *, court: bool = False) -> str:
+    """Any value, by the unit the catalogue gives its column; `court` shortens millions of euros."""
     d = DECIMALES.get(unit, 0) if decimales is None else decimales
     if unit == "pourcentage":
         return fmt_pct(v, d)
     if unit == "euros":
-        return fmt_euros(v, d)
+        return fmt_euros_court(v) if court else fmt_euros(v, d)
     if unit == "booleen":
         return fmt_booleen(v)
     if unit == "annee":
@@ -71,7 +80,7 @@ def fmt_valeur(v, unit: str, decimales: int | None = None) -> str:
     return VIDE if v is None else str(v)
 
 
-def fmt_evolution(actuel, precedent, unit: str) -> str | None:
+def fmt_evolution(actuel, precedent, unit: str, *, court: bool = False) -> str | None:
     """The change from the previous year, as shown under a metric; None when unknown.
 
     Rates change in percentage points ("+2,5 pts"), amounts in their unit ("+12", "+3 400 €").
@@ -84,7 +93,7 @@ def fmt_evolution(actuel, precedent, unit: str) -> str | None:
         body = f"{fmt_nombre(abs(shown), 1)}{NNBSP}pt" + ("s" if abs(shown) >= 2 else "")
     elif unit == "euros":
         shown = round(diff)
-        body = fmt_euros(abs(shown))
+        body = fmt_euros_court(abs(shown)) if court else fmt_euros(abs(shown))
     else:
         d = DECIMALES.get(unit, 1)
         shown = round(diff, d)

@@ -13,7 +13,9 @@ ALL = "TOUS"
 
 
 def colonne(col: str) -> str:
-    """French header of a view column."""
+    """French header of a view column; a "<x>_libelle" column shown alone reads as "<x>"."""
+    if col.endswith("_libelle") and col.removesuffix("_libelle") in catalogue.COLUMNS:
+        return catalogue.label(col.removesuffix("_libelle"))
     return catalogue.label(col)
 
 

@@ -3,6 +3,13 @@
 `roles` says who may open a page once sign-in exists (admin, agent, cta, structure);
 today everybody is "admin". Icons are emoji: ":material/…:" icons load a font from the
 internet, which the State's networks may block.
+
+A page's URL is its file name (`/bassins`). Because a `pages/` folder exists, Streamlit
+1.67 runs the first script of a process (and every AppTest run) in its legacy multipage
+mode, where `/bassins` runs pages/bassins.py alone, without app.py. So every page starts
+with `ui.page.filtres()` or `ui.page.entete()`, which notice that and rerun through app.py
+(see ui.page.hors_application). A URL path that names no file would instead show
+Streamlit's English "Page not found" dialog and open the default page.
 """
 
 from __future__ import annotations
@@ -19,23 +26,24 @@ class PageSpec:
     icon: str
     section: str
     roles: tuple[str, ...] = ROLES
-    url_path: str | None = None
     default: bool = False
     needs_data: bool = True  # hidden behind the "no data yet" message when the warehouse is empty
 
+    @property
+    def url_path(self) -> str:
+        """The page's URL, its file name (see the module's note)."""
+        return self.path.rsplit("/", 1)[-1].removesuffix(".py")
+
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/vue_ensemble.py", "Vue d'ensemble", "🏠", "Tableau de bord", default=True,
-             url_path="vue_ensemble"),
-    PageSpec("pages/bassins.py", "Bassins", "🗺️", "Tableau de bord", url_path="bassins"),
-    PageSpec("pages/structures.py", "Structures", "🏢", "Tableau de bord", roles=("admin", "agent", "structure"),
-             url_path="structures"),
-    PageSpec("pages/fiche_siae.py", "Fiche SIAE", "📇", "Tableau de bord", roles=("admin", "agent", "structure"),
-             url_path="fiche_siae"),
-    PageSpec("pages/publics.py", "Publics", "👥", "Thèmes", url_path="publics"),
-    PageSpec("pages/personnel.py", "Personnel", "🧑‍🏫", "Thèmes", url_path="personnel"),
-    PageSpec("pages/finances.py", "Finances", "💶", "Thèmes", url_path="finances"),
-    PageSpec("pages/referentiel.py", "Référentiel des indicateurs", "📖", "Aide", url_path="referentiel",
+    PageSpec("pages/vue_ensemble.py", "Vue d'ensemble", "🏠", "Tableau de bord", default=True),
+    PageSpec("pages/bassins.py", "Bassins", "🗺️", "Tableau de bord"),
+    PageSpec("pages/structures.py", "Structures", "🏢", "Tableau de bord", roles=("admin", "agent", "structure")),
+    PageSpec("pages/fiche_siae.py", "Fiche SIAE", "📇", "Tableau de bord", roles=("admin", "agent", "structure")),
+    PageSpec("pages/publics.py", "Publics", "👥", "Thèmes"),
+    PageSpec("pages/personnel.py", "Personnel", "🧑‍🏫", "Thèmes"),
+    PageSpec("pages/finances.py", "Finances", "💶", "Thèmes"),
+    PageSpec("pages/referentiel.py", "Référentiel des indicateurs", "📖", "Aide",
              needs_data=False),
 )
 

@@ -21,8 +21,25 @@ NOTE_VIDE = (f"« {VIDE} » : valeur inconnue (retour non reçu, ou rapport dont
              "par exemple aucune sortie hors sorties neutres).")
 
 
+def hors_application() -> None:
+    """Rerun through app.py when Streamlit ran this page file alone.
+
+    A `pages/` folder puts the first run of a Streamlit process (and each AppTest run) in
+    the legacy multipage mode, which runs /bassins as pages/bassins.py alone: no navigation,
+    no filters. app.py's st.navigation clears `PagesManager.uses_pages_directory`; when a
+    page still finds it set, app.py did not run, so leave that mode and run again: app.py
+    then opens this same page (same URL) with everything around it.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def filtres() -> Filters:
     """The global filters app.py read from the sidebar for this run."""
+    hors_application()
     return st.session_state[FILTERS_KEY]
 
 
@@ -32,11 +49,12 @@ def selection(f: Filters) -> str:
 
 
 def entete(titre: str, f: Filters | None, texte: str = "") -> None:
+    hors_application()
     st.title(titre)
     if f is not None:
         st.caption(f"**{selection(f)}**" + (f" — {texte}" if texte else ""))
     elif texte:
-        st.caption(texte)
+        st.caption(texte[:1].upper() + texte[1:])
 
 
 def lien_referentiel(cols: list[str] | tuple[str, ...] = (), texte: str = "Définitions des indicateurs") -> None:
@@ -56,18 +74,22 @@ def metrique(col: str, row: dict | None, prev: dict | None = None, tendance: lis
     unit = labels.unite(col)
     value = row.get(col) if row else None
     before = prev.get(col) if prev else None
-    delta = fmt_evolution(value, before, unit)
+    delta = fmt_evolution(value, before, unit, court=True)
     where = container or st
     trend = [v for v in (tendance or []) if v is not None]
+    exact = ""
+    if value is not None and fmt_valeur(value, unit, court=True) != fmt_valeur(value, unit):
+        exact = f"\n\nValeur exacte : {fmt_valeur(value, unit)}."
     where.metric(
         libelle or labels.colonne(col),
-        fmt_valeur(value, unit),
+        fmt_valeur(value, unit, court=True),
         delta=delta,
         delta_color=sens,
-        help=labels.aide(col) + ("" if value is not None else f"\n\n{NOTE_VIDE}"),
+        help=labels.aide(col) + exact + ("" if value is not None else f"\n\n{NOTE_VIDE}"),
         chart_data=trend if len(trend) >= 2 else None,
-        delta_description=f"par rapport à {annee_prec}" if delta is not None and annee_prec else None,
+        delta_description=f"depuis {annee_prec}" if delta is not None and annee_prec else None,
         border=True,
+        height="stretch",
     )
 
 
@@ -104,9 +126,7 @@ def tableau(t: export.Table, *, key: str, hauteur: int | str = "auto", vide: str
     if t.df.is_empty():
         st.info(vide or "Aucune ligne pour cette sélection.")
         return None
-    shown = t.df.select(list(t.colonnes))
-    if "bassin" in shown.columns:
-        shown = shown.with_columns(pl.col("bassin").map_elements(labels.bassin, return_dtype=pl.String))
+    shown = export.codes_en_libelles(t.df.select(list(t.colonnes)))
     config = _column_config(t)
     if fige and fige in config:
         config[fige]["pinned"] = True
@@ -200,6 +220,21 @@ def indicateurs_cles(f: Filters, terr: pl.DataFrame, cols: list[tuple[str, str]]
     return row
 
 
+GLOBAL_CSS = """
+<style>
+/* A metric's label and "depuis 2024" wrap instead of ending in "…" in narrow columns. */
+[data-testid="stMetricLabel"] .stMarkdownEllipsis, [data-testid="stMetricLabel"] .stMarkdownEllipsis p,
+[data-testid="stMetricDelta"] ~ div .stMarkdownEllipsis, [data-testid="stMetricDelta"] ~ div p {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+</style>
+"""
+
+
+def style_global() -> None:
+    st.html(GLOBAL_CSS)
+
+
 PROJECTION_CSS = """
 <style>
 /* Projection on a wall screen: no sidebar, no toolbar, large type, the whole width. */
@@ -208,9 +243,10 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 [data-testid="stMainBlockContainer"] { padding: 1.2rem 2.5rem 1rem 2.5rem; max-width: 100%; }
 [data-testid="stMain"] h1 { font-size: 3.4rem; line-height: 1.1; padding: 0 0 0.4rem 0; }
 [data-testid="stMetric"] { padding: 1.1rem 1.4rem; }
-[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { font-size: 1.7rem !important; line-height: 1.25; }
-[data-testid="stMetricValue"] { font-size: 4.6rem !important; line-height: 1.1; }
-[data-testid="stMetricDelta"] { font-size: 1.5rem !important; }
+[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { font-size: 1.9rem !important; line-height: 1.25; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 5.2rem !important; line-height: 1.1; }
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] p { font-size: 1.7rem !important; }
+[data-testid="stMetricDelta"] ~ div, [data-testid="stMetricDelta"] ~ div p { font-size: 1.5rem !important; }
 [data-testid="stCaptionContainer"] { font-size: 1.2rem; }
 [data-testid="stButtonGroup"] button p { font-size: 1.6rem !important; }
 [data-testid="stButtonGroup"] button { min-height: 3.2rem; padding: 0 1.6rem; }
@@ -239,3 +275,21 @@ FORMATION = {True: "A suivi une formation", False: "Pas de formation dans l'ann�
 def libelles_formation(df: pl.DataFrame) -> pl.DataFrame:
     """formation_suivie is a yes/no column: its modalities in words."""
     return df.with_columns(pl.col("modalite").replace_strict(FORMATION, return_dtype=pl.String).alias("libelle"))
+
+
+def referentiel_table(fiches) -> export.Table:
+    """The glossary as a table, for its export."""
+    cols = {"indicateur": "Indicateur", "definition": "Définition", "formule": "Formule", "unite": "Unité",
+            "source": "Source", "vues": "Tables", "territoire": "Sur un territoire"}
+    df = pl.DataFrame({
+        "indicateur": [i.label for i in fiches],
+        "definition": [i.definition for i in fiches],
+        "formule": [i.formula for i in fiches],
+        "unite": [labels.unite_texte(i.unit) for i in fiches],
+        "source": [", ".join(labels.source(s) for s in i.sources) for i in fiches],
+        "vues": [", ".join(labels.vue(v) for v in i.views) for i in fiches],
+        "territoire": [i.territoire for i in fiches],
+    }, schema={c: pl.String for c in cols})
+    return export.Table(df=df, colonnes=tuple(cols), nom="referentiel_indicateurs",
+                        titre="Référentiel des indicateurs", titres=tuple(cols.items()),
+                        unites=tuple((c, "texte") for c in cols))
