@@ -33,8 +33,10 @@ def barre_laterale() -> Filters | None:
         return None
     years = sorted(options["annee"].to_list(), reverse=True)
     default = annee_par_defaut(options)
-    if st.session_state.get(KEY_ANNEE) not in years and KEY_ANNEE not in st.query_params:
-        st.session_state[KEY_ANNEE] = default
+    if KEY_ANNEE not in st.session_state and st.query_params.get(KEY_ANNEE) not in [str(y) for y in years]:
+        # First run of the session with no valid year in the link: write the default year in
+        # the URL before the widget binds, so the link names its year (the widget then reads it).
+        st.query_params[KEY_ANNEE] = str(default)
     types = data.lire("types_siae", Filters())["type_siae"].to_list()
     bassins = data.lire("bassins", Filters())["bassin"].to_list()
 

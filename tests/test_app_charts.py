@@ -1,0 +1,92 @@
+"""ui.charts: Altair builders, tested without Streamlit (French locale, titles, colours)."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from ui import charts
+from ui.format import NNBSP
+
+TERR = pl.DataFrame({
+    "annee": [2023, 2024, 2025],
+    "bassin": ["TOUS"] * 3,
+    "nb_salaries": [3474, 3551, 3676],
+    "taux_sortie_dynamique": [0.59, 0.61, None],
+    "chiffre_affaires": [22.3e6, 23.2e6, 25.3e6],
+})
+BASSINS = pl.DataFrame({"bassin": ["EST", "NORD", "OUEST", "SUD"], "taux_retour": [1.0, 0.91, 0.83, 0.84]})
+
+
+def _walk(spec):
+    """Every dict in a spec (layers, encodings, transforms)."""
+    if isinstance(spec, dict):
+        yield spec
+        for v in spec.values():
+            yield from _walk(v)
+    elif isinstance(spec, list):
+        for v in spec:
+            yield from _walk(v)
+
+
+def _built():
+    return [
+        charts.tendance(TERR, "nb_salaries", sous_titre="2025 · Sud"),
+        charts.barres_bassins(BASSINS, "taux_retour"),
+        charts.barres_bassins(BASSINS, "taux_retour", grand=True),
+        charts.barres_annees(TERR, "chiffre_affaires"),
+        charts.repartition(pl.DataFrame({"libelle": ["Femme", "Homme"], "nb_salaries": [3, 2]}), titre="Sexe"),
+        charts.sorties(pl.DataFrame({"motif_libelle": ["CDI", "Chômage"], "categorie_libelle": [
+            "Emploi durable", "Autre sortie"], "nb_sorties": [3, 1]})),
+        charts.financement(pl.DataFrame({"annee": [2024, 2024], "financeur_libelle": ["État", "Région"],
+                                         "rang": [0, 2], "montant": [1e6, 2e5]})),
+    ]
+
+
+@pytest.mark.parametrize("chart", _built(), ids=lambda c: c.to_dict()["title"]["text"])
+def test_every_chart_reads_french_and_has_a_title(chart):
+    spec = chart.to_dict()
+    number = spec["config"]["locale"]["number"]
+    assert (number["decimal"], number["thousands"]) == (",", NNBSP)
+    assert spec["title"]["text"] and not spec["title"]["text"].islower()
+    assert spec["usermeta"]["embedOptions"]["actions"] is False
+
+
+def test_titles_say_what_is_shown():
+    spec = charts.tendance(TERR, "nb_salaries", sous_titre="2025 · Sud · ACI").to_dict()
+    assert spec["title"] == {"text": "Salariés en insertion", "subtitle": "2025 · Sud · ACI", "anchor": "start"}
+
+
+def test_years_are_never_formatted_as_numbers():
+    """A quantitative year would read "2 025" with the French locale."""
+    for chart in _built():
+        for d in _walk(chart.to_dict()):
+            if d.get("field") == "annee":
+                assert d["type"] == "ordinal"
+
+
+def test_basins_keep_their_colour_and_palette_is_colour_blind_safe():
+    spec = charts.barres_bassins(BASSINS, "taux_retour").to_dict()
+    scales = [d["scale"] for d in _walk(spec) if isinstance(d.get("scale"), dict) and "range" in d["scale"]]
+    assert scales[0]["domain"] == ["Est", "Nord", "Ouest", "Sud"]
+    assert scales[0]["range"] == [charts.BASSIN_COLOURS[b] for b in ("EST", "NORD", "OUEST", "SUD")]
+    assert charts.PALETTE[:3] == ["#0072B2", "#E69F00", "#009E73"]  # Okabe-Ito
+
+
+def test_nulls_are_left_out_not_drawn_as_zero():
+    spec = charts.tendance(TERR, "taux_sortie_dynamique").to_dict()
+    values = next(iter(spec["datasets"].values()))
+    assert [v["annee"] for v in values] == [2023, 2024]
+
+
+def test_millions_of_euros_are_labelled_in_millions():
+    spec = charts.barres_annees(TERR, "chiffre_affaires").to_dict()
+    calcs = [d["calculate"] for d in _walk(spec) if "calculate" in d]
+    assert calcs and "M€" in calcs[0]
+    assert any(d.get("title") == "millions d'euros" for d in _walk(spec))
+
+
+def test_projection_charts_are_larger():
+    small = charts.barres_bassins(BASSINS, "taux_retour").to_dict()["config"]["axis"]["labelFontSize"]
+    large = charts.barres_bassins(BASSINS, "taux_retour", grand=True).to_dict()["config"]["axis"]["labelFontSize"]
+    assert large > small

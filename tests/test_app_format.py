@@ -1,0 +1,89 @@
+"""ui.format: the French way numbers look, everywhere in the app and its exports."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from ui.format import (
+    NNBSP,
+    VEGA_LOCALE,
+    VIDE,
+    csv_nombre,
+    fmt_booleen,
+    fmt_euros,
+    fmt_euros_court,
+    fmt_evolution,
+    fmt_nombre,
+    fmt_pct,
+    fmt_valeur,
+)
+
+
+def test_nombre():
+    assert fmt_nombre(1234.5) == f"1{NNBSP}234,5"
+    assert fmt_nombre(1234) == f"1{NNBSP}234"
+    assert fmt_nombre(1234567.891, 2) == f"1{NNBSP}234{NNBSP}567,89"
+    assert fmt_nombre(-1234.5) == f"-1{NNBSP}234,5"
+    assert fmt_nombre(-0.04, 1) == "0,0"  # no "-0,0"
+    assert fmt_nombre(0) == "0"
+
+
+def test_pourcentage():
+    assert fmt_pct(0.42) == f"42{NNBSP}%"
+    assert fmt_pct(0.4251, 1) == f"42,5{NNBSP}%"
+    assert fmt_pct(1.25) == f"125{NNBSP}%"  # a ratio may exceed 100 %
+    assert fmt_pct(-0.375) == f"-38{NNBSP}%"
+
+
+def test_euros():
+    assert fmt_euros(12345) == f"12{NNBSP}345{NNBSP}€"
+    assert fmt_euros(-5000) == f"-5{NNBSP}000{NNBSP}€"
+    assert fmt_euros_court(25_275_299) == f"25,3{NNBSP}M€"
+    assert fmt_euros_court(469_345.5) == f"469{NNBSP}346{NNBSP}€"
+
+
+@pytest.mark.parametrize("fn", [fmt_nombre, fmt_pct, fmt_euros, fmt_euros_court, fmt_booleen])
+def test_missing_is_a_dash(fn):
+    assert fn(None) == VIDE == "—"
+    if fn is not fmt_booleen:
+        assert fn(math.nan) == VIDE
+
+
+def test_valeur_by_unit():
+    assert fmt_valeur(3.45, "etp") == "3,5"
+    assert fmt_valeur(0.6, "pourcentage") == f"60{NNBSP}%"
+    assert fmt_valeur(525000.0, "euros") == f"525{NNBSP}000{NNBSP}€"
+    assert fmt_valeur(2_525_000.0, "euros", court=True) == f"2,5{NNBSP}M€"
+    assert fmt_valeur(True, "booleen") == "oui"
+    assert fmt_valeur(2024, "annee") == "2024"
+    assert fmt_valeur(None, "nombre") == VIDE
+
+
+def test_evolution():
+    assert fmt_evolution(5, 7, "nombre") == "-2"
+    assert fmt_evolution(0.6, 0.5, "pourcentage") == f"+10,0{NNBSP}pts"
+    assert fmt_evolution(0.503, 0.5, "pourcentage") == f"+0,3{NNBSP}pt"
+    assert fmt_evolution(150000, 120000, "euros") == f"+30{NNBSP}000{NNBSP}€"
+    assert fmt_evolution(0.99, 0.9901, "pourcentage") == "0"  # shown as a grey zero
+    assert fmt_evolution(None, 1, "nombre") is None
+    assert fmt_evolution(1, None, "nombre") is None
+
+
+def test_csv_numbers_for_french_excel():
+    assert csv_nombre(1234.5, "decimal") == "1234,5"  # no thousands separator: Excel reads a number
+    assert csv_nombre(0.425, "pourcentage") == "42,5"
+    assert csv_nombre(5, "nombre") == "5"
+    assert csv_nombre(2024, "annee") == "2024"
+    assert csv_nombre(True, "booleen") == "oui"
+    assert csv_nombre(None, "euros") == ""
+    assert csv_nombre(1 / 3, "decimal") == "0,333333"
+
+
+def test_vega_locale_is_french():
+    number = VEGA_LOCALE["number"]
+    assert number["decimal"] == ","
+    assert number["thousands"] == NNBSP
+    assert number["currency"] == ["", f"{NNBSP}€"]
+    assert VEGA_LOCALE["time"]["months"][7] == "août"
