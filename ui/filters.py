@@ -33,10 +33,14 @@ def barre_laterale() -> Filters | None:
         return None
     years = sorted(options["annee"].to_list(), reverse=True)
     default = annee_par_defaut(options)
-    if KEY_ANNEE not in st.session_state and st.query_params.get(KEY_ANNEE) not in [str(y) for y in years]:
-        # First run of the session with no valid year in the link: write the default year in
-        # the URL before the widget binds, so the link names its year (the widget then reads it).
-        st.query_params[KEY_ANNEE] = str(default)
+    if KEY_ANNEE not in st.session_state:
+        # First run of the session. With no valid year in the link, write the default year in
+        # the URL before the widget binds, so that the link names its year; keep the year in
+        # session state too, so it holds on reruns whatever the URL seeding does.
+        url = st.query_params.get(KEY_ANNEE)
+        annee = int(url) if url in [str(y) for y in years] else default
+        st.query_params[KEY_ANNEE] = str(annee)
+        st.session_state[KEY_ANNEE] = annee
     types = data.lire("types_siae", Filters())["type_siae"].to_list()
     bassins = data.lire("bassins", Filters())["bassin"].to_list()
 
