@@ -18,7 +18,7 @@ from pathlib import Path
 import psutil
 
 from bench import data, peer, queries, sessions
-from bench.measure import ROOT, median_time, run_child, timed
+from bench.measure import ROOT, OtherLoad, median_time, run_child
 from bench.report import Table, duree, memoire, nombre, ratio
 from seed_data.generate import SCALES
 from warehouse.db import connect_read
@@ -129,7 +129,12 @@ def build_table(args, r: dict) -> Table:
               f"{r['machine']['coeurs']} cœur(s), {memoire(r['machine']['memoire_octets'])} ; "
               "cibles fixées pour l'échelle nationale sur 2 cœurs")
     g = r["donnees"]
-    t.section("0. Données de test (générateur seed_data)")
+    t.section("0. Machine et données de test (générateur seed_data)")
+    m = r["machine"]
+    other = m.get("autres_processus_coeurs")
+    if other is not None:
+        t.add("Autres processus pendant le banc (moyenne, en cœurs occupés)",
+              nombre(other, 2) + (" : machine partagée, chiffres pessimistes" if other > 0.25 else ""))
     t.add("Génération des fichiers", duree(g["generation_s"]) if g["generation_s"] is not None
           else "réutilisés (paramètres identiques)")
     t.add("Fichiers / taille", f"{g['fichiers']} fichiers, {memoire(g['octets'])}")
@@ -252,6 +257,7 @@ def main(argv=None) -> int:
     r: dict = {"echelle": args.scale, "parametres": {"siae": args.n_siae, "annees": years, "format": args.fmt},
                "machine": {"coeurs": os.cpu_count(), "memoire_octets": psutil.virtual_memory().total,
                            "python": platform.python_version()}}
+    other_load = OtherLoad()
 
     step("donnees", f"données : {args.n_siae} SIAE × {args.n_years} an(s) dans {out}")
     files, gen_s = data.ensure(out, args.n_siae, args.n_years, args.last_year, args.fmt)
@@ -308,6 +314,7 @@ def main(argv=None) -> int:
         elif not args.no_pages:
             r["sessions"] = {"statut": "ignore", "note": "option --no-browser"}
     step(None)
+    r["machine"]["autres_processus_coeurs"] = other_load.cores()
     r["etapes_s"] = step.durations
     r["duree_bench_s"] = time.perf_counter() - t_start
     table = build_table(args, r)

@@ -119,3 +119,39 @@ class RssSampler:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def _busy_cpu_seconds() -> float | None:
+    """CPU seconds spent busy by the whole machine since boot (all cores), from /proc/stat."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return None
+    user, nice, system, idle, iowait, irq, softirq, steal = (int(v) for v in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu_seconds() -> float:
+    import resource
+
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        ru = resource.getrusage(who)
+        total += ru.ru_utime + ru.ru_stime
+    return total
+
+
+class OtherLoad:
+    """How busy the machine was with work that is not the bench's (other users' tests...):
+    the machine's busy CPU time minus ours, as an average number of cores."""
+
+    def __init__(self):
+        self.t0, self.busy0, self.own0 = time.perf_counter(), _busy_cpu_seconds(), _own_cpu_seconds()
+
+    def cores(self) -> float | None:
+        busy = _busy_cpu_seconds()
+        if busy is None or self.busy0 is None:
+            return None
+        elapsed = time.perf_counter() - self.t0
+        other = (busy - self.busy0) - (_own_cpu_seconds() - self.own0)
+        return max(0.0, other / elapsed) if elapsed > 0 else None

@@ -58,11 +58,9 @@ def find_filters(at) -> dict[str, object]:
 
 
 def _candidates(labels: list[str]) -> list:
-    pool: list = []
-    for lab in labels:
-        pool.append(lab)
-        if re.fullmatch(r"-?\d+", lab.strip()):
-            pool.append(int(lab))
+    """Values an option may hold: numbers and contract codes first, the label itself last (a
+    string that format_func rejects is shown as itself, so a label always "matches")."""
+    pool: list = [int(lab) for lab in labels if re.fullmatch(r"-?\d+", lab.strip())]
     try:
         from loaders.contract import CODE_LISTS, COMMUNES_REUNION
 
@@ -70,7 +68,7 @@ def _candidates(labels: list[str]) -> list:
         pool += sorted({b for _, _, b in COMMUNES_REUNION})
     except Exception:  # noqa: BLE001
         pass
-    return pool
+    return pool + labels
 
 
 def raw_options(widget) -> list:
@@ -97,6 +95,15 @@ def _is_multi(widget) -> bool:
     return widget.type == "multiselect" or isinstance(widget.value, list)
 
 
+def _label(widget, value) -> str | None:
+    from streamlit.testing.v1.element_tree import _format_value_for_widget
+
+    try:
+        return None if value is None else _format_value_for_widget(widget.format_func, value)
+    except Exception:  # noqa: BLE001
+        return str(value)
+
+
 def plan_changes(filters: dict) -> tuple[dict, list[tuple[str, object]]]:
     """(initial values, a list of (filter, new value)): each change leads to a state not seen before."""
     initial, changes = {}, []
@@ -104,7 +111,9 @@ def plan_changes(filters: dict) -> tuple[dict, list[tuple[str, object]]]:
         initial[name] = list(w.value) if _is_multi(w) else w.value
     raw = {name: raw_options(w) for name, w in filters.items()}
     if "annee" in filters:
-        others = [v for v in raw["annee"] if v != initial["annee"]]
+        w = filters["annee"]
+        shown = _label(w, initial["annee"])
+        others = [v for v in raw["annee"] if _label(w, v) != shown]
         changes += [("annee", v) for v in others[:1]]
     for name in ("bassin", "type"):
         if name in filters and raw[name]:
