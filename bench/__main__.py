@@ -10,7 +10,6 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -181,7 +180,7 @@ def build_table(args, r: dict) -> Table:
     f = r["plancher"]
     t.add(f"Plancher : {TERRITOIRE} {year} en DuckDB nu", duree(f.get("plancher_s")))
     if "a_la_demande_s" in f:
-        t.add(f"Même requête calculée à la demande (vues, sans matérialisation)", duree(f["a_la_demande_s"]))
+        t.add("Même requête calculée à la demande (vues, sans matérialisation)", duree(f["a_la_demande_s"]))
     p = r["pandas"]
     if "erreur" in p:
         t.add("Pandas (pair)", f"erreur : {p['erreur'][:70]}")

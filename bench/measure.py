@@ -82,7 +82,7 @@ def median_time(fn: Callable[[], object], runs: int = 5, warmup: int = 1, budget
     """Median wall time of `runs` calls after `warmup` calls; fewer runs when a call is slow,
     so one heavy query cannot eat the whole time budget (at least 3 runs are kept)."""
     for _ in range(warmup):
-        first = timed(fn)
+        timed(fn)
     times: list[float] = []
     spent = 0.0
     for i in range(runs):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 
@@ -76,7 +75,7 @@ def time_marts(link: Path, year: int, runs: int = 5, budget: float = 8.0) -> lis
 def _on_demand_views(con: duckdb.DuckDBPyConnection) -> None:
     """Temporary views, one per mart, shadowing the materialised tables: the indicators
     computed at query time from the raw tables, as they would be without materialisation."""
-    pending = [f for f in sorted((SQL_DIR / "marts").glob("*.sql"))]
+    pending = sorted((SQL_DIR / "marts").glob("*.sql"))
     while pending:
         failed = []
         for f in pending:
@@ -133,7 +132,3 @@ def view_profile(link: Path, name: str, year: int | None = None) -> str:
         return "\n".join(str(r[-1]) for r in rows)
     finally:
         con.close()
-
-
-def clean_name(text: str) -> str:
-    return re.sub(r"[^a-z0-9_]", "_", text.lower())

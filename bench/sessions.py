@@ -66,6 +66,13 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait(timeout=10)
 
 
+def _shows_exception(page) -> bool:
+    try:
+        return bool(page.evaluate("() => !!document.querySelector('[data-testid=\"stException\"]')"))
+    except Exception:  # noqa: BLE001
+        return False
+
+
 def url_paths() -> list[str]:
     """The pages' URL paths, to spread the sessions over the pages as real users would."""
     try:
@@ -127,6 +134,9 @@ def measure(link: Path, n_sessions: int = 10, app: Path = ROOT / "app.py", timeo
                     except Exception as exc:  # noqa: BLE001 - a page that never renders is counted, not fatal
                         errors.append(f"session {i + 1} : {str(exc).splitlines()[0][:120]}")
                 res["toutes_sessions_s"] = time.perf_counter() - t0
+                failed = [i + 1 for i, page in enumerate(pages) if _shows_exception(page)]
+                if failed:
+                    errors.append(f"session(s) {', '.join(map(str, failed))} : la page affiche une exception")
                 time.sleep(1.0)  # let the reruns settle before reading memory
                 res["rss_sessions"] = tree_rss(server)
                 res["sessions_affichees"] = len(rendered)
