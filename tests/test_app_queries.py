@@ -135,3 +135,16 @@ def test_publics_sorties_financement_personnel_sum_the_views(con):
     assert q.personnel(con, Filters(2024), ADMIN, par="fonction", benevoles=True)["nb_personnes"].sum() == 1
     with pytest.raises(ValueError):
         q.personnel(con, Filters(2024), ADMIN, par="sexe; drop")
+
+
+def test_statistical_secrecy_is_applied_in_the_query_layer(con):
+    """With secrecy on (committee, structure), small counts never leave the query layer."""
+    f = Filters(2024, bassins=("NORD",))
+    shown = q.territoire(con, f, ADMIN).row(0, named=True)
+    assert shown["nb_salaries"] == 4
+    secret = q.territoire(con, f, Scope(secret_statistique=True))
+    row = secret.row(0, named=True)
+    assert (row["annee"], row["bassin"], row["type_siae"]) == (2024, "NORD", "TOUS")
+    assert row["nb_salaries"] is None and row["part_femmes"] is None  # 4 persons < 5
+    assert row["_secret_nb_salaries"].startswith("secret statistique")
+    assert row["nb_siae"] == shown["nb_siae"]  # structures under agreement are public

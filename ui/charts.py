@@ -35,6 +35,13 @@ def _axis_fmt(unit: str) -> str:
     return {"etp": ",.1~f", "decimal": ",.1~f"}.get(unit, _fmt(unit))
 
 
+def _axis(unit: str, **kw) -> alt.Axis:
+    """An axis in the unit's format; counts tick on whole numbers only (never "0, 0, 1, 1")."""
+    if unit == "nombre":
+        kw.setdefault("tickMinStep", 1)
+    return alt.Axis(format=_axis_fmt(unit), **kw)
+
+
 def _room(values, factor: float = 1.2) -> alt.Scale:
     """A quantitative scale with room at the end of the longest bar for its value."""
     vals = [v for v in values if v is not None]
@@ -78,7 +85,7 @@ def tendance(df: pl.DataFrame, col: str, *, sous_titre: str | None = None, grand
     data = df.select("annee", col).filter(pl.col(col).is_not_null())
     base = alt.Chart(data).encode(
         x=alt.X("annee:O", title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"{col}:Q", title=None, axis=alt.Axis(format=_axis_fmt(unit), tickCount=4),
+        y=alt.Y(f"{col}:Q", title=None, axis=_axis(unit, tickCount=4),
                 scale=alt.Scale(zero=True)),
         tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip(f"{col}:Q", title=label, format=_fmt(unit))],
     )
@@ -98,7 +105,7 @@ def barres_bassins(df: pl.DataFrame, col: str, *, sous_titre: str | None = None,
     colours = [BASSIN_COLOURS.get(b, PALETTE[4]) for b in data["bassin"].to_list()]
     base = alt.Chart(data).encode(
         y=alt.Y("bassin_libelle:N", title=None, sort=order),
-        x=alt.X(f"{col}:Q", title=None, axis=alt.Axis(format=_axis_fmt(unit), tickCount=4),
+        x=alt.X(f"{col}:Q", title=None, axis=_axis(unit, tickCount=4),
                 scale=_room(data[col].to_list(), 1.25 if grand else 1.2)),
         tooltip=[alt.Tooltip("bassin_libelle:N", title="Bassin"),
                  alt.Tooltip(f"{col}:Q", title=label, format=_fmt(unit))],
@@ -118,7 +125,7 @@ def repartition(df: pl.DataFrame, *, titre: str, sous_titre: str | None = None, 
     order = df[categorie].to_list()
     base = alt.Chart(df.select(categorie, valeur)).encode(
         y=alt.Y(f"{categorie}:N", title=None, sort=order),
-        x=alt.X(f"{valeur}:Q", title=labels.colonne(valeur), axis=alt.Axis(format=_axis_fmt(unit), tickCount=4),
+        x=alt.X(f"{valeur}:Q", title=labels.colonne(valeur), axis=_axis(unit, tickCount=4),
                 scale=_room(df[valeur].to_list())),
         tooltip=[alt.Tooltip(f"{categorie}:N", title="Modalité"),
                  alt.Tooltip(f"{valeur}:Q", title=labels.colonne(valeur), format=_fmt(unit))],
@@ -140,7 +147,7 @@ def sorties(df: pl.DataFrame, *, sous_titre: str | None = None) -> alt.Chart:
                "Autre sortie": PALETTE[5], "Sortie neutre": "#9E9E9E"}
     base = alt.Chart(df.select("motif_libelle", "categorie_libelle", "nb_sorties")).encode(
         y=alt.Y("motif_libelle:N", title=None, sort=order),
-        x=alt.X("nb_sorties:Q", title=labels.colonne("nb_sorties"), axis=alt.Axis(format=",.0f", tickCount=4),
+        x=alt.X("nb_sorties:Q", title=labels.colonne("nb_sorties"), axis=_axis("nombre", tickCount=4),
                 scale=_room(df["nb_sorties"].to_list(), 1.12)),
         tooltip=[alt.Tooltip("motif_libelle:N", title="Motif"),
                  alt.Tooltip("categorie_libelle:N", title="Catégorie"),
@@ -176,7 +183,7 @@ def siae_vs_mediane(fiche: pl.DataFrame, mediane: pl.DataFrame, col: str, *, nom
         x=alt.X("annee:O", title=None, axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset("serie:N", sort=series),
         y=alt.Y("valeur:Q", title="millions d'euros" if big else None,
-                axis=alt.Axis(format=",.1~f" if big else _axis_fmt(unit), tickCount=4),
+                axis=alt.Axis(format=",.1~f", tickCount=4) if big else _axis(unit, tickCount=4),
                 scale=_room(data["valeur"].to_list(), 1.15)),
         tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip("serie:N", title="Série"),
                  alt.Tooltip("valeur:Q", title=label + (" (M€)" if big else ""), format=fmt)],
@@ -215,7 +222,7 @@ def barres_annees(df: pl.DataFrame, col: str, *, sous_titre: str | None = None) 
     base = alt.Chart(data).encode(
         x=alt.X("annee:O", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"{field}:Q", title="millions d'euros" if suffix else None,
-                axis=alt.Axis(format=",.1~f" if suffix else _axis_fmt(unit), tickCount=4),
+                axis=alt.Axis(format=",.1~f", tickCount=4) if suffix else _axis(unit, tickCount=4),
                 scale=_room(data[field].to_list(), 1.15)),
         tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip(f"{col}:Q", title=label, format=_fmt(unit))],
     )
@@ -232,7 +239,7 @@ def distribution_siae(df: pl.DataFrame, col: str, *, sous_titre: str | None = No
     order = data["raison_sociale"].to_list()
     base = alt.Chart(data).encode(
         y=alt.Y("raison_sociale:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
-        x=alt.X(f"{col}:Q", title=label, axis=alt.Axis(format=_fmt(unit), tickCount=4)),
+        x=alt.X(f"{col}:Q", title=label, axis=_axis(unit, tickCount=4)),
         tooltip=[alt.Tooltip("raison_sociale:N", title="SIAE"),
                  alt.Tooltip(f"{col}:Q", title=label, format=_fmt(unit))],
     )

@@ -77,6 +77,7 @@ def metrique(col: str, row: dict | None, prev: dict | None = None, tendance: lis
     delta = fmt_evolution(value, before, unit, court=True)
     where = container or st
     trend = [v for v in (tendance or []) if v is not None]
+    secret = row.get(f"_secret_{col}") if row else None  # statistical secrecy, see warehouse.secrecy
     exact = ""
     if value is not None and fmt_valeur(value, unit, court=True) != fmt_valeur(value, unit):
         exact = f"\n\nValeur exacte : {fmt_valeur(value, unit)}."
@@ -85,7 +86,8 @@ def metrique(col: str, row: dict | None, prev: dict | None = None, tendance: lis
         fmt_valeur(value, unit, court=True),
         delta=delta,
         delta_color=sens,
-        help=labels.aide(col) + exact + ("" if value is not None else f"\n\n{NOTE_VIDE}"),
+        help=labels.aide(col) + exact + (f"\n\nValeur masquée : {secret}." if secret else "")
+        + ("" if value is not None or secret else f"\n\n{NOTE_VIDE}"),
         chart_data=trend if len(trend) >= 2 else None,
         delta_description=f"depuis {annee_prec}" if delta is not None and annee_prec else None,
         border=True,

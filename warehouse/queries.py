@@ -25,12 +25,15 @@ class Scope:
     """What a user may see. `None` means no restriction.
 
     detail "siae": rows about one structure may be shown; "territoire": only aggregates
-    (a future CTA role, for instance).
+    (a future CTA role, for instance). `secret_statistique`: territory tables come with the
+    cells that could single out a person or a structure hidden (warehouse.secrecy), as for
+    a committee or a structure.
     """
 
     bassins: tuple[str, ...] | None = None
     sirets: tuple[str, ...] | None = None
     detail: str = "siae"
+    secret_statistique: bool = False
 
     @classmethod
     def admin(cls) -> Scope:
@@ -149,7 +152,7 @@ def territoire(con, f: Filters, scope: Scope, *, par_bassin: bool = False, par_t
         detail_type=par_type or bool(f.types),
         debut=f.annee if depuis is None else depuis,
     )
-    return _run(con, """
+    rows = _run(con, """
         select *
         from indicateurs_territoire
         where annee between $debut and $annee
@@ -167,6 +170,23 @@ def territoire(con, f: Filters, scope: Scope, *, par_bassin: bool = False, par_t
                    else type_siae = 'TOUS' end
         order by annee, bassin, type_siae
     """, **p)
+    return _secret(con, rows, p) if scope.secret_statistique else rows
+
+
+def _secret(con, rows: pl.DataFrame, p: dict) -> pl.DataFrame:
+    """The rows, with the cells statistical secrecy hides set to NULL (and `_secret_<col>` why).
+
+    Secondary suppression needs every total and its parts, so the whole table of each year
+    is protected first, then the selected rows are taken from it.
+    """
+    from warehouse import secrecy, settings
+
+    conf = settings.load()
+    every = _run(con, "select * from indicateurs_territoire where annee between $debut and $annee "
+                      "order by annee, bassin, type_siae", **p)
+    protected = secrecy.protect(every, secrecy.TERRITOIRE, conf.seuil_personnes, conf.seuil_structures)
+    return rows.select("annee", "bassin", "type_siae").join(
+        protected, on=["annee", "bassin", "type_siae"], how="left", maintain_order="left")
 
 
 # ---------- structures ----------

@@ -1,0 +1,510 @@
+"""What the returns pages (quality, import, history, templates) share: cached reads of
+warehouse.queries_retours, the import pipeline (check, then load), French words for the
+loader's statuses, the return matrix and the return-rate chart.
+
+The import pipeline takes a list of (file name, bytes): the page feeds it from
+st.file_uploader, tests may feed it directly. It uses the loader of the command line
+(loaders.load.check_file and load_files), never a copy of its rules.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+import altair as alt
+import duckdb
+import polars as pl
+import streamlit as st
+
+from loaders.contract import COMMUNES_REUNION, REPORT_COLUMNS, TEMPLATES
+from loaders.load import LOADED, REJECTED, STATUS_LABELS, UNCHANGED, FileResult, _holds_communes, check_file, load_files
+from loaders.report import ERROR, WARNING, Problem, to_csv
+from loaders.template import blank_workbook, prefill_rows, prefilled_workbook
+from ui import data, labels
+from ui.charts import finish
+from ui.format import VIDE, fmt_nombre
+from warehouse import queries_retours
+from warehouse.db import WarehouseError, db_path, list_versions
+from warehouse.queries import Filters
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv"
+
+
+# ---------- reading the warehouse ----------
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _lire(version_path: str, nom: str, filters: Filters, scope, options: tuple) -> pl.DataFrame:
+    cur = data._connexion(version_path).cursor()
+    try:
+        return getattr(queries_retours, nom)(cur, filters, scope, **dict(options))
+    finally:
+        cur.close()
+
+
+def lire(nom: str, filters: Filters | None = None, **options) -> pl.DataFrame:
+    """`warehouse.queries_retours.<nom>` for the current user's scope, cached on the warehouse
+    version like ui.data.lire (a load makes a new version, so the next run reads it)."""
+    v = data.version()
+    if v is None:
+        raise data.DonneesIndisponibles(data.MESSAGE_SANS_ENTREPOT)
+    try:
+        return _lire(str(v), nom, filters or Filters(), data.scope_courant(), tuple(sorted(options.items())))
+    except (duckdb.Error, WarehouseError) as exc:
+        raise data.DonneesIndisponibles(
+            "L'entrepôt de données ne peut pas être lu. Il a peut-être été créé par une version plus ancienne "
+            f"de l'outil : rechargez les retours. Détail technique : {str(exc).splitlines()[0]}") from exc
+
+
+def utilisateur() -> str:
+    """Who is recorded in the load history and the audit log for an action in the app.
+
+    The signed-in user once sign-in exists; until then the account running the app, marked
+    as coming from the browser so the history tells it apart from the command line.
+    """
+    try:
+        if st.user.get("is_logged_in", False):
+            return str(st.user.get("email") or st.user.get("name"))
+    except Exception:  # no sign-in configured: st.user is empty or unavailable
+        pass
+    return f"{getpass.getuser()} (application)"
+
+
+def date_fr(v) -> str:
+    """A moment as French officers write it: 03/02/2026 14:05."""
+    if v is None:
+        return VIDE
+    return v.strftime("%d/%m/%Y %H:%M") if isinstance(v, datetime) else str(v)
+
+
+def dates_fr(df: pl.DataFrame, *cols: str) -> pl.DataFrame:
+    """Datetime columns as French text (tables and exports show them as read)."""
+    return df.with_columns(pl.col(c).dt.strftime("%d/%m/%Y %H:%M") for c in cols if c in df.columns)
+
+
+# ---------- words ----------
+
+STATUT_FICHIER = dict(STATUS_LABELS)  # loaded / unchanged / rejected, as the command line says them
+ACTIONS = {"new": "nouveau", "replaced": "remplacé", "unchanged": "inchangé", "rejected": "refusé"}
+CELLULES = {"RECU": "✅ reçu", "REMPLACE": "🔄 reçu, remplacé", "REFUSE": "⛔ refusé", "MANQUANT": "❌ manquant"}
+LEGENDE = ("✅ reçu · 🔄 reçu, remplace un envoi précédent (qui reste récupérable) · ⛔ refusé : un fichier a été "
+           "envoyé mais contenait des erreurs, aucun retour valable n'est en vigueur · ❌ manquant : rien reçu")
+
+
+def modele(template: str) -> str:
+    t = TEMPLATES.get(template)
+    return t.label if t else template
+
+
+def modeles(templates: list[str] | str) -> str:
+    if isinstance(templates, str):
+        templates = [t for t in templates.split(",") if t]
+    return ", ".join(modele(t) for t in templates) or VIDE
+
+
+def pluriel(n: int, mot: str, pluriel_: str | None = None) -> str:
+    """"1 fichier", "3 fichiers", "0 fichier" (French: 0 and 1 are singular)."""
+    return f"{fmt_nombre(n)} {mot if abs(n) < 2 else (pluriel_ or mot + 's')}"
+
+
+# ---------- the return matrix ----------
+
+def matrice(suivi: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[str, str]]]:
+    """suivi_retours rows -> one row per SIAE, one column per template (its state in words).
+
+    Returns the frame and the (template, French title) of its template columns, in order.
+    """
+    ordre = suivi.select("template", "template_libelle", "template_rang").unique().sort("template_rang")
+    cols = list(zip(ordre["template"], ordre["template_libelle"]))
+    if suivi.is_empty():
+        return pl.DataFrame(), cols
+    etat = (
+        pl.when(pl.col("statut") == "RECU").then(
+            pl.when(pl.col("nb_remplacements") > 0)
+            .then(pl.format("{} {} fois", pl.lit(CELLULES["REMPLACE"]), pl.col("nb_remplacements")))
+            .otherwise(pl.lit(CELLULES["RECU"])))
+        .when(pl.col("statut") == "REFUSE").then(pl.lit(CELLULES["REFUSE"]))
+        .otherwise(pl.lit(CELLULES["MANQUANT"]))
+    )
+    long = suivi.with_columns(etat.alias("etat"))
+    wide = long.pivot(on="template", index=["siret", "raison_sociale", "type_siae", "bassin"], values="etat",
+                      aggregate_function="first")
+    recus = long.group_by("siret").agg((pl.col("statut") == "RECU").sum().alias("nb_recus"))
+    wide = wide.join(recus, on="siret", how="left")
+    return wide.sort(["nb_recus", "raison_sociale", "siret"]), cols
+
+
+# ---------- the return-rate chart ----------
+
+def carte_taux(df: pl.DataFrame) -> alt.Chart:
+    """Return rate (four returns received) by basin and type: a coloured grid with its values."""
+    d = df.with_columns(
+        pl.col("bassin").map_elements(labels.bassin, return_dtype=pl.String).alias("bassin_libelle"),
+        pl.col("type_siae").map_elements(labels.type_siae, return_dtype=pl.String).alias("type_libelle"),
+        pl.format("{} / {}", pl.col("nb_retours_complets"), pl.col("nb_siae")).alias("complets"),
+    )
+    base = alt.Chart(d).encode(
+        x=alt.X("type_libelle:N", title="Type de SIAE", axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("bassin_libelle:N", title=None),
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("taux_retour:Q", title="Taux de retour", scale=alt.Scale(domain=[0, 1], scheme="blues"),
+                        legend=alt.Legend(format=".0%", orient="right")),
+        tooltip=[alt.Tooltip("bassin_libelle:N", title="Bassin"), alt.Tooltip("type_libelle:N", title="Type"),
+                 alt.Tooltip("taux_retour:Q", title="Taux de retour", format=".0%"),
+                 alt.Tooltip("complets:N", title="SIAE aux 4 retours reçus"),
+                 alt.Tooltip("nb_recus:Q", title="Retours reçus"),
+                 alt.Tooltip("nb_manquants:Q", title="Retours manquants"),
+                 alt.Tooltip("nb_refuses:Q", title="Retours refusés")],
+    )
+    text = base.mark_text(fontSize=14, fontWeight="bold").encode(
+        text=alt.Text("taux_retour:Q", format=".0%"),
+        color=alt.condition("datum.taux_retour > 0.6", alt.value("white"), alt.value("#161616")),
+    )
+    height = 60 + 44 * d["bassin_libelle"].n_unique()
+    chart = (cells + text).properties(
+        title=alt.Title("Taux de retour par bassin et type de SIAE",
+                        subtitle="Part des SIAE conventionnées dont les quatre retours de l'année sont reçus",
+                        anchor="start"),
+        height=height, width="container")
+    return finish(chart)
+
+
+# ---------- import: check, then load ----------
+
+@dataclass
+class Verification:
+    """One uploaded file, checked by the loader (nothing stored)."""
+
+    name: str
+    size: int
+    sha: str
+    result: FileResult
+    data: bytes = field(repr=False, default=b"")
+    trop_gros: bool = False  # over the upload limit: refused without being read
+
+    @property
+    def accepte(self) -> bool:
+        return self.result.status != REJECTED
+
+    @property
+    def consignable(self) -> bool:
+        """A refused file the loader read, whose refusal can be kept in the load history."""
+        return not self.accepte and not self.trop_gros
+
+
+def limite_mo() -> int:
+    """The upload limit (server.maxUploadSize in .streamlit/config.toml), in megabytes."""
+    return int(st.get_option("server.maxUploadSize"))
+
+
+def communes_connues() -> set[str]:
+    """Communes known to the warehouse; the default reference when there is none yet."""
+    if data.version() is None:
+        return {c[0] for c in COMMUNES_REUNION}
+    return set(lire("communes")["commune_insee"].to_list())
+
+
+def _nom_sur(name: str) -> str:
+    """A user's file name, safe as a file name in a temporary folder (never a path)."""
+    base = Path(name.replace("\\", "/")).name.strip()
+    return base if base not in ("", ".", "..") else "fichier"
+
+
+def _ecrire(folder: Path, i: int, name: str, content: bytes) -> Path:
+    """Write an upload under its own name (one sub-folder each: two uploads may share a name)."""
+    target = folder / f"{i:03d}" / _nom_sur(name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+    return target
+
+
+def verifier(fichiers: list[tuple[str, bytes]], communes: set[str] | None = None,
+             deja: dict | None = None) -> list[Verification]:
+    """Check each file with the loader, storing nothing. Files bringing communes come first
+    (as in load_files), so a register naming a new commune checks against it.
+
+    `deja` maps (name, sha) to an earlier Verification, to skip files already checked.
+    """
+    communes = set(communes_connues() if communes is None else communes)
+    limite = limite_mo() * 2**20
+    ordre = sorted(range(len(fichiers)), key=lambda i: not _holds_communes(Path(_nom_sur(fichiers[i][0]))))
+    out: dict[int, Verification] = {}
+    folder = Path(tempfile.mkdtemp(prefix="iae_verif_"))
+    try:
+        for i in ordre:
+            name, content = fichiers[i]
+            sha = hashlib.sha256(content).hexdigest()
+            if deja and (name, sha) in deja:
+                out[i] = deja[(name, sha)]
+                continue
+            result = FileResult(Path(_nom_sur(name)), name)
+            trop_gros = len(content) > limite
+            if trop_gros:
+                result.problems.append(Problem(
+                    name, None, None, None, None,
+                    f"fichier trop volumineux ({fmt_nombre(len(content) / 2**20, 1)} Mo) : la limite est de "
+                    f"{limite_mo()} Mo par fichier. Envoyez les modèles dans des fichiers séparés."))
+            else:
+                try:
+                    result, _ = check_file(_ecrire(folder, i, name, content), communes, name)
+                except Exception as exc:  # a loader bug must read as a sentence, not a traceback
+                    result.problems.append(Problem(name, None, None, None, None,
+                                                   f"vérification impossible : {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"))
+                    result.status = REJECTED
+            out[i] = Verification(name, len(content), sha, result, content, trop_gros)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return [out[i] for i in range(len(fichiers))]
+
+
+def charger(verifs: list[Verification], user: str | None = None,
+            progress: Callable[[int, int, FileResult], None] | None = None,
+            avec_refus: bool = False) -> list[FileResult]:
+    """Load the accepted files, only those, into a new warehouse version (load_files).
+
+    `avec_refus`: pass the refused files too, so the load history keeps their report and
+    suivi_retours marks their returns "refusé" (the loader rejects them again, storing nothing).
+    """
+    acceptes = [v for v in verifs if v.accepte or (avec_refus and v.consignable)]
+    if not acceptes:
+        return []
+    folder = Path(tempfile.mkdtemp(prefix="iae_import_"))
+    try:
+        names = {}
+        for i, v in enumerate(acceptes):
+            names[_ecrire(folder, i, v.name, v.data)] = v.name
+        return load_files(list(names), db_path(), user=user or utilisateur(), progress=progress, names=names)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# ---------- reports ----------
+
+RAPPORT_COLONNES = list(REPORT_COLUMNS)  # fichier, feuille, ligne, colonne, valeur, regle
+
+
+def rapport(problems: list[Problem]) -> pl.DataFrame:
+    """Report lines as a frame: Fichier, Feuille, Ligne, Colonne, Valeur, Règle."""
+    return pl.DataFrame(
+        [{"fichier": p.fichier, "feuille": p.feuille, "ligne": p.ligne, "colonne": p.colonne, "valeur": p.valeur,
+          "regle": p.regle if p.niveau == ERROR else f"avertissement : {p.regle}"} for p in problems],
+        schema={"fichier": pl.String, "feuille": pl.String, "ligne": pl.Int64, "colonne": pl.String,
+                "valeur": pl.String, "regle": pl.String})
+
+
+def problemes_depuis(df: pl.DataFrame) -> list[Problem]:
+    """load_problems rows back into Problems, for loaders.report.to_csv."""
+    out = []
+    for r in df.iter_rows(named=True):
+        regle = r["regle"] or ""
+        warn = regle.startswith("avertissement")
+        out.append(Problem(r["fichier"], r["feuille"], r["ligne"], r["colonne"], r["valeur"],
+                           regle.removeprefix("avertissement : ") if warn else regle, WARNING if warn else ERROR))
+    return out
+
+
+def grille_rapport(problems: list[Problem], *, key: str, nom: str, hauteur: int | str = "auto") -> None:
+    """The report lines as a table, and the report CSV (the command line's --rapport)."""
+    df = rapport(problems)
+    config = {c: st.column_config.TextColumn(t) for c, t in REPORT_COLUMNS.items()}
+    config["ligne"] = st.column_config.NumberColumn("Ligne", format="%d",
+                                                     help="Comme dans Excel : l'en-tête est la ligne 1.")
+    config["regle"] = st.column_config.TextColumn("Règle", width="large")
+    st.dataframe(df, hide_index=True, column_config=config, height=hauteur, key=f"rapport_{key}",
+                 placeholder="")
+    st.download_button("⬇️ Rapport (CSV)", data=lambda: to_csv(problems), file_name=nom, mime=CSV,
+                       key=f"rapport_csv_{key}", on_click="ignore",
+                       help="Le rapport au format CSV (séparateur « ; »), à joindre à la relance de la structure.")
+
+
+# ---------- versions ----------
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _resume_version(path: str, mtime: float, size: int, scope) -> dict:
+    try:
+        con = duckdb.connect(path, read_only=True)
+    except duckdb.Error:
+        return {"nb_chargements": None, "dernier_chargement": None}
+    try:
+        return queries_retours.resume_version(con, Filters(), scope).row(0, named=True)
+    except duckdb.Error:
+        return {"nb_chargements": None, "dernier_chargement": None}
+    finally:
+        con.close()
+
+
+def versions() -> pl.DataFrame:
+    """The warehouse versions, newest first: number, date, size, loads recorded, current or not."""
+    rows = []
+    for v in list_versions(db_path()):
+        st_ = v.path.stat()
+        resume = _resume_version(str(v.path), st_.st_mtime, st_.st_size, data.scope_courant())
+        rows.append({"version": v.number, "creee_le": v.created, "taille_mo": v.size / 1e6,
+                     "nb_chargements": resume["nb_chargements"],
+                     "dernier_chargement": resume["dernier_chargement"], "en_service": v.current})
+    schema = {"version": pl.Int64, "creee_le": pl.Datetime, "taille_mo": pl.Float64, "nb_chargements": pl.Int64,
+              "dernier_chargement": pl.Datetime, "en_service": pl.Boolean}
+    return pl.DataFrame(rows, schema=schema).sort("version", descending=True)
+
+
+# ---------- templates ----------
+
+def classeur_vierge() -> bytes:
+    """The blank return workbook a structure fills (loaders.template)."""
+    return blank_workbook()
+
+
+def classeur_registre() -> bytes:
+    """The register of agreements and the communes reference, kept by the State office."""
+    return blank_workbook(("conventions", "communes"))
+
+
+def classeur_prerempli(siret: str, annee: int) -> bytes:
+    """The return workbook of one SIAE for `annee`, with its identity and the people present
+    on 31/12 of the year before (built when the user clicks)."""
+    v = data.version()
+    if v is None:
+        raise data.DonneesIndisponibles(data.MESSAGE_SANS_ENTREPOT)
+    cur = data._connexion(str(v)).cursor()
+    try:
+        return prefilled_workbook(prefill_rows(cur, siret, annee))
+    finally:
+        cur.close()
+
+
+# ---------- import: what the page shows ----------
+
+def md(text: str) -> str:
+    """A user's text (a file name) shown literally in Markdown: no emphasis, link, LaTeX or emoji code."""
+    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|$:~" else c for c in str(text))
+
+
+def _hauteur(n: int) -> int | str:
+    return "auto" if n <= 8 else 320
+
+
+def afficher_verification(v: Verification, *, key: str) -> None:
+    """One checked file: accepted with what it brings, or refused with its report."""
+    r = v.result
+    with st.container(border=True):
+        if v.accepte:
+            st.markdown(f"✅ **{md(v.name)}** — accepté : {modeles(r.templates)} · {pluriel(r.rows, 'ligne')}"
+                        + (f" · {pluriel(len(r.warnings), 'avertissement')}" if r.warnings else ""))
+            if r.warnings:
+                st.caption("Les avertissements n'empêchent pas le chargement ; vérifiez-les quand même.")
+                grille_rapport(r.warnings, key=key, nom=f"rapport_{_nom_sur(v.name)}.csv",
+                               hauteur=_hauteur(len(r.warnings)))
+        else:
+            st.markdown(f"❌ **{md(v.name)}** — refusé : {pluriel(len(r.errors), 'problème')} à corriger. "
+                        "Le fichier ne sera pas chargé.")
+            grille_rapport(r.problems, key=key, nom=f"rapport_{_nom_sur(v.name)}.csv",
+                           hauteur=_hauteur(len(r.problems)))
+
+
+def bilan(results: list[FileResult]) -> dict:
+    """What a load did, kept in the session to show after the page reruns on the new version."""
+    return {
+        "quand": datetime.now(),
+        "version": data.libelle_version(),
+        "fichiers": pl.DataFrame(
+            [{"fichier": r.name, "resultat": STATUT_FICHIER[r.status], "modeles": modeles(r.templates),
+              "lignes": r.rows, "nouveaux": r.new, "remplaces": r.replaced, "inchanges": r.unchanged,
+              "erreurs": len(r.errors), "avertissements": len(r.warnings)} for r in results],
+            schema={"fichier": pl.String, "resultat": pl.String, "modeles": pl.String, "lignes": pl.Int64,
+                    "nouveaux": pl.Int64, "remplaces": pl.Int64, "inchanges": pl.Int64, "erreurs": pl.Int64,
+                    "avertissements": pl.Int64}),
+        "charges": sum(r.status == LOADED for r in results),
+        "inchanges": sum(r.status == UNCHANGED for r in results),
+        "refuses": sum(r.status == REJECTED for r in results),
+        "problemes": [p for r in results if r.status == REJECTED for p in r.problems],
+    }
+
+
+BILAN_COLONNES = {
+    "fichier": ("Fichier", "texte"), "resultat": ("Résultat", "texte"), "modeles": ("Modèles", "texte"),
+    "lignes": ("Lignes", "nombre"), "nouveaux": ("Nouveaux retours", "nombre"),
+    "remplaces": ("Retours remplacés", "nombre"), "inchanges": ("Retours inchangés", "nombre"),
+    "erreurs": ("Erreurs", "nombre"), "avertissements": ("Avertissements", "nombre"),
+}
+
+
+def config_colonnes(colonnes: dict[str, tuple[str, str]]) -> dict:
+    """st.dataframe column settings from {column: (French title, unit)}."""
+    out = {}
+    for col, (titre, unite) in colonnes.items():
+        if unite == "nombre":
+            out[col] = st.column_config.NumberColumn(titre, format="localized", step=1)
+        elif unite == "decimal":
+            out[col] = st.column_config.NumberColumn(titre, format="localized", step=0.1)
+        elif unite == "booleen":
+            out[col] = st.column_config.CheckboxColumn(titre)
+        else:
+            out[col] = st.column_config.TextColumn(titre)
+    return out
+
+
+def afficher_bilan(b: dict) -> None:
+    """The outcome of the last load, at the top of the import page."""
+    faits = []
+    if b["charges"]:
+        faits.append(pluriel(b["charges"], "fichier chargé", "fichiers chargés"))
+    if b["inchanges"]:
+        faits.append(pluriel(b["inchanges"], "fichier déjà chargé à l'identique",
+                             "fichiers déjà chargés à l'identique"))
+    if b["refuses"]:
+        faits.append(pluriel(b["refuses"], "fichier refusé", "fichiers refusés"))
+    texte = f"Chargement du {date_fr(b['quand'])} : {', '.join(faits) or 'aucun fichier'}."
+    if b["charges"]:
+        st.success(texte + f" Toutes les pages affichent désormais les nouveaux chiffres ({b['version']} de "
+                           "l'entrepôt).", icon="✅")
+    elif b["refuses"]:
+        st.warning(texte + " Les refus sont consignés dans l'historique ; rien d'autre n'a changé.", icon="⚠️")
+    else:
+        st.info(texte + " Rien n'a changé : aucune nouvelle version de l'entrepôt n'a été créée.", icon="ℹ️")
+    st.dataframe(b["fichiers"], hide_index=True, column_config=config_colonnes(BILAN_COLONNES), key="bilan")
+    if b["problemes"]:
+        grille_rapport(b["problemes"], key="bilan", nom="rapport_chargement.csv",
+                       hauteur=_hauteur(len(b["problemes"])))
+    c1, c2, c3, c4 = st.columns([1, 1, 1, 1])
+    c1.page_link("pages/qualite.py", label="Qualité des données", icon="🩺")
+    c2.page_link("pages/vue_ensemble.py", label="Vue d'ensemble", icon="🏠")
+    c3.page_link("pages/historique.py", label="Historique des chargements", icon="🕘")
+    c4.button("Masquer ce bilan", key="masquer_bilan", type="tertiary",
+              on_click=lambda: st.session_state.pop("_import_bilan", None))
+
+
+DEPOT_CSS = """
+<style>
+/* The drop zone speaks French: Streamlit's own words are hidden, ours are written instead. */
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0 !important; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::before {
+    content: "Glissez-déposez vos fichiers ici"; font-size: 1rem;
+}
+[data-testid="stFileUploaderDropzoneInstructions"] small { font-size: 0 !important; }
+[data-testid="stFileUploaderDropzoneInstructions"] small::before {
+    content: "__LIMITE__ Mo au plus par fichier · .csv ou .xlsx"; font-size: 0.875rem;
+}
+[data-testid="stFileUploaderDropzone"] button[data-testid^="stBaseButton"] { font-size: 0 !important; }
+[data-testid="stFileUploaderDropzone"] button[data-testid^="stBaseButton"]::before {
+    content: "Choisir des fichiers"; font-size: 1rem;
+}
+</style>
+"""
+
+
+def style_depot() -> None:
+    st.html(DEPOT_CSS.replace("__LIMITE__", str(limite_mo())))
+
+
+def libelle_chargement(df: pl.DataFrame, load_id: int, date_col: str = "loaded_at", fichier_col: str = "fichier") -> str:
+    """"n° 7 · finances_b.csv · 27/11/2026 10:03", to pick a load in a list."""
+    row = df.filter(pl.col("load_id") == load_id).row(0, named=True)
+    return f"n° {load_id} · {row[fichier_col]} · {date_fr(row[date_col])}"
