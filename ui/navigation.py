@@ -43,6 +43,12 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/publics.py", "Publics", "👥", "Thèmes"),
     PageSpec("pages/personnel.py", "Personnel", "🧑‍🏫", "Thèmes"),
     PageSpec("pages/finances.py", "Finances", "💶", "Thèmes"),
+    PageSpec("pages/qualite.py", "Qualité des données", "🩺", "Retours", roles=("admin", "agent", "cta")),
+    PageSpec("pages/import_retours.py", "Importer des retours", "📥", "Retours", roles=("admin", "agent"),
+             needs_data=False),
+    PageSpec("pages/historique.py", "Historique des chargements", "🕘", "Retours", roles=("admin", "agent"),
+             needs_data=False),
+    PageSpec("pages/modeles.py", "Modèles de retour", "📄", "Retours", needs_data=False),
     PageSpec("pages/referentiel.py", "Référentiel des indicateurs", "📖", "Aide",
              needs_data=False),
 )

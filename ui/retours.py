@@ -508,3 +508,106 @@ def libelle_chargement(df: pl.DataFrame, load_id: int, date_col: str = "loaded_a
     """"n° 7 · finances_b.csv · 27/11/2026 10:03", to pick a load in a list."""
     row = df.filter(pl.col("load_id") == load_id).row(0, named=True)
     return f"n° {load_id} · {row[fichier_col]} · {date_fr(row[date_col])}"
+
+
+# ---------- history: what the page shows ----------
+
+def titres(colonnes: dict[str, tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return tuple((c, t) for c, (t, _) in colonnes.items())
+
+
+def unites(colonnes: dict[str, tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return tuple((c, u) for c, (_, u) in colonnes.items())
+
+
+CHARGEMENT_COLONNES = {
+    "load_id": ("N°", "nombre"), "file_name": ("Fichier", "texte"), "loaded_at": ("Le", "texte"),
+    "user_name": ("Par", "texte"), "resultat": ("Résultat", "texte"), "modeles": ("Modèles", "texte"),
+    "row_count": ("Lignes", "nombre"), "nb_erreurs": ("Erreurs", "nombre"),
+    "nb_avertissements": ("Avertissements", "nombre"), "message": ("Détail", "texte"),
+    "empreinte": ("Empreinte", "texte"),
+}
+
+
+def chargements_affichage(df: pl.DataFrame) -> pl.DataFrame:
+    """stg_load_log rows as read: French outcome, template names, short checksum, French dates."""
+    return dates_fr(df.with_columns(
+        pl.col("status").replace_strict(STATUT_FICHIER, default=pl.col("status")).alias("resultat"),
+        pl.col("templates").map_elements(modeles, return_dtype=pl.String).alias("modeles"),
+        pl.col("checksum").str.slice(0, 12).alias("empreinte"),
+    ), "loaded_at")
+
+
+def resume_chargement(row: dict) -> str:
+    """One load in a sentence: who, when, how many rows, and its outcome."""
+    texte = (f"« {row['file_name']} », soumis le {date_fr(row['loaded_at'])} par {row['user_name'] or 'inconnu'} : "
+             f"{STATUT_FICHIER.get(row['status'], row['status'])}")
+    if row["status"] != REJECTED:
+        texte += f" ({modeles(row['templates'] or '')}, {pluriel(row['row_count'] or 0, 'ligne')})"
+    if row["message"]:
+        texte += f" — {row['message']}"
+    if row["checksum"]:
+        texte += f". Empreinte SHA-256 : {row['checksum'][:12]}…"
+    return texte + "."
+
+
+EFFET_COLONNES = {
+    "annee": ("Année", "annee"), "raison_sociale": ("Raison sociale", "texte"), "siret": ("SIRET", "texte"),
+    "template_libelle": ("Retour", "texte"), "effet": ("Effet", "texte"),
+    "previous_load_id": ("Remplace le chargement n°", "nombre"),
+}
+
+
+def evenements_affichage(df: pl.DataFrame) -> pl.DataFrame:
+    return df.with_columns(
+        pl.col("action").replace_strict(ACTIONS, default=pl.col("action")).alias("effet"),
+        pl.col("raison_sociale").fill_null("hors registre des conventions"),
+    )
+
+
+VERSION_COLONNES = {
+    "version": ("Version", "nombre"), "creee_le": ("Créée le", "texte"), "taille_mo": ("Taille (Mo)", "decimal"),
+    "nb_chargements": ("Chargements enregistrés", "nombre"), "dernier_chargement": ("Dernier chargement", "texte"),
+    "en_service": ("En service", "booleen"),
+}
+
+
+def libelle_version_ligne(versions_df: pl.DataFrame, numero: int) -> str:
+    row = versions_df.filter(pl.col("version") == numero).row(0, named=True)
+    n = row["nb_chargements"]
+    return (f"Version {numero} du {date_fr(row['creee_le'])}"
+            + (f" · {pluriel(n, 'chargement enregistré', 'chargements enregistrés')}" if n is not None else ""))
+
+
+def restaurer(numero: int, cle_message: str, cle_confirmation: str) -> None:
+    """Button callback: make version `numero` current again (as a new version) and log it.
+
+    Runs before the page, so the page and the sidebar read the restored version at once.
+    """
+    from warehouse import audit
+    from warehouse.db import restore
+
+    link = db_path()
+    try:
+        cible = restore(link, numero)
+        audit.record(link, "restauration", utilisateur(), version=numero)
+    except (WarehouseError, OSError) as exc:
+        st.session_state[cle_message] = (False, f"La restauration n'a pas pu se faire ; rien n'a changé. "
+                                                f"Détail : {exc}")
+    else:
+        nouvelle = int(cible.stem.lstrip("v"))
+        st.session_state[cle_message] = (
+            True, f"Version {numero} remise en service, sous le numéro {nouvelle}. Toutes les pages affichent "
+                  "désormais ses chiffres.")
+    st.session_state[cle_confirmation] = False
+
+
+JOURNAL_COLONNES = {
+    "quand": ("Quand", "texte"), "evenement": ("Action", "texte"), "utilisateur": ("Par", "texte"),
+    "details": ("Détails", "texte"),
+}
+
+
+def journal_affichage(df: pl.DataFrame) -> pl.DataFrame:
+    return df.with_columns(
+        pl.col("quand").str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False).dt.strftime("%d/%m/%Y %H:%M"))

@@ -1,0 +1,113 @@
+"""Historique des chargements: every file submitted, what it did to each return, the
+warehouse versions, and going back to an earlier one (as a new version: nothing is lost)."""
+
+import streamlit as st
+
+from ui import data, export, page, retours
+from ui.format import fmt_nombre
+from warehouse import audit
+from warehouse.db import db_path
+
+RESTAURE = "_historique_restauration"
+
+page.entete("Historique des chargements", None,
+            "chaque fichier soumis au chargement (depuis cette application ou en ligne de commande), ce qu'il a "
+            "fait à chaque retour, et les versions de l'entrepôt. Les filtres de la barre latérale ne "
+            "s'appliquent pas à cette page.")
+
+# ---------- loads ----------
+
+st.subheader("Chargements")
+if data.version() is None:
+    st.info("Aucun chargement pour l'instant : l'entrepôt n'existe pas encore. Chargez des retours depuis la page "
+            "« Importer des retours » ou avec `python -m loaders load DOSSIER`.", icon="📭")
+else:
+    charges = retours.lire("chargements")
+    if charges.is_empty():
+        st.info("Aucun chargement enregistré dans cette version de l'entrepôt (ou votre profil ne donne pas accès à "
+                "l'historique des fichiers).", icon="📭")
+    else:
+        refus_seuls = st.toggle("Seulement les fichiers refusés", key="refus_seuls")
+        shown = retours.chargements_affichage(charges)
+        if refus_seuls:
+            shown = shown.filter(shown["status"] == "rejected")
+        page.tableau(
+            export.Table(df=shown, colonnes=tuple(retours.CHARGEMENT_COLONNES), nom="historique_chargements",
+                         titre="Historique des chargements", titres=retours.titres(retours.CHARGEMENT_COLONNES),
+                         unites=retours.unites(retours.CHARGEMENT_COLONNES)),
+            key="chargements", fige="file_name", hauteur=min(400, 38 + 35 * max(shown.height, 1)),
+            vide="Aucun fichier refusé dans l'historique.")
+
+        st.markdown("**Ce qu'a fait un chargement**")
+        choix = st.selectbox("Chargement à examiner", charges["load_id"].to_list(), key="chargement",
+                             format_func=lambda i: retours.libelle_chargement(charges, i, "loaded_at", "file_name"))
+        ligne = charges.filter(charges["load_id"] == choix).row(0, named=True)
+        st.caption(retours.resume_chargement(ligne))
+        effets = retours.lire("evenements", load_id=int(choix))
+        if effets.is_empty():
+            st.info("Ce chargement n'a touché aucun retour annuel : fichier illisible (sans SIRET ni année "
+                    "reconnaissables), ou référentiel des communes.")
+        else:
+            page.tableau(
+                export.Table(df=retours.evenements_affichage(effets), colonnes=tuple(retours.EFFET_COLONNES),
+                             nom=f"chargement_{choix}", titre=f"Effet du chargement n° {choix} sur les retours",
+                             titres=retours.titres(retours.EFFET_COLONNES),
+                             unites=retours.unites(retours.EFFET_COLONNES)),
+                key="effets", hauteur=min(360, 38 + 35 * effets.height))
+        if ligne["nb_erreurs"] or ligne["nb_avertissements"]:
+            lignes = retours.lire("problemes", load_id=int(choix))
+            st.markdown("**Rapport**" + (" (le fichier a été refusé : rien n'a été enregistré)"
+                                         if ligne["status"] == "rejected" else ""))
+            retours.grille_rapport(retours.problemes_depuis(lignes), key="historique",
+                                   nom=f"rapport_chargement_{choix}.csv",
+                                   hauteur=min(360, 38 + 35 * max(lignes.height, 1)))
+
+# ---------- versions ----------
+
+st.subheader("Versions de l'entrepôt")
+st.markdown(
+    "Chaque chargement crée une **nouvelle version** de l'entrepôt ; les précédentes restent sur le disque. "
+    "**Restaurer** une version la recopie comme nouvelle version en service : **rien n'est perdu**, les versions "
+    "plus récentes restent elles aussi disponibles, et l'on peut revenir en avant de la même façon.")
+fait = st.session_state.pop(RESTAURE, None)
+if fait:
+    (st.success if fait[0] else st.error)(fait[1], icon="✅" if fait[0] else "⚠️")
+versions = retours.versions()
+if versions.is_empty():
+    st.info("Aucune version : l'entrepôt n'existe pas encore.", icon="📭")
+else:
+    page.tableau(
+        export.Table(df=retours.dates_fr(versions, "creee_le", "dernier_chargement"),
+                     colonnes=tuple(retours.VERSION_COLONNES), nom="versions_entrepot",
+                     titre="Versions de l'entrepôt", titres=retours.titres(retours.VERSION_COLONNES),
+                     unites=retours.unites(retours.VERSION_COLONNES)),
+        key="versions", hauteur=min(320, 38 + 35 * versions.height))
+    anciennes = versions.filter(~versions["en_service"])["version"].to_list()
+    en_service = versions.filter(versions["en_service"])["version"].to_list()
+    if not anciennes:
+        st.caption("Une seule version pour l'instant : rien à restaurer.")
+    else:
+        with st.container(border=True):
+            st.markdown("**Revenir à une version antérieure**")
+            numero = st.selectbox("Version à remettre en service", anciennes, key="version_a_restaurer",
+                                  format_func=lambda n: retours.libelle_version_ligne(versions, n))
+            nouvelle = int(versions["version"].max()) + 1
+            confirme = st.checkbox(
+                f"Je confirme : remettre en service la version {numero}. Elle sera recopiée comme version "
+                f"{nouvelle} ; la version actuelle ({en_service[0] if en_service else '—'}) reste disponible.",
+                key="confirmer_restauration")
+            st.button("Restaurer cette version", key="restaurer", type="primary", disabled=not confirme,
+                      on_click=retours.restaurer, args=(int(numero), RESTAURE, "confirmer_restauration"))
+    st.markdown("En ligne de commande, depuis le dossier de l'outil, la même chose s'écrit :")
+    st.code("python -m warehouse versions      # lister les versions (* = en service)\n"
+            "python -m warehouse restore N     # remettre en service la version N (copiée en nouvelle version)",
+            language="bash")
+
+journal = audit.read(db_path())
+if not journal.is_empty():
+    with st.expander(f"Journal des actions ({fmt_nombre(journal.height)})"):
+        st.caption("Chargements, restaurations et effacements, du plus récent au plus ancien (fichier "
+                   "« iae.duckdb.audit.jsonl » à côté de l'entrepôt).")
+        st.dataframe(retours.journal_affichage(journal), hide_index=True,
+                     column_config=retours.config_colonnes(retours.JOURNAL_COLONNES), key="journal",
+                     height=min(360, 38 + 35 * journal.height))

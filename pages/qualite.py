@@ -1,0 +1,149 @@
+"""Qualité des données: who sent which return for the year, who to chase, what was refused
+and why, and the consistency warnings that do not block a load but ask for a check."""
+
+import streamlit as st
+
+from ui import data, page, retours
+from ui.format import VIDE, fmt_nombre, fmt_valeur
+from ui.retours import pluriel
+
+f = page.filtres()
+page.entete("Qualité des données", f, "qui a envoyé quel retour, qui relancer, les fichiers refusés et les "
+            "alertes de cohérence.")
+
+voit_siae = data.scope_courant().voit_siae
+comptes = retours.lire("comptes_retours", f).row(0, named=True)
+page.stop_si(not comptes["nb_siae"], f"Aucune SIAE conventionnée en {f.annee} pour cette sélection : il n'y a "
+             "pas de retour attendu. Le registre des conventions de l'année se charge comme les retours "
+             "(page « Importer des retours »).")
+
+terr = data.lire("territoire", f)
+taux = terr.filter(terr["annee"] == f.annee)["taux_retour"].to_list()
+alertes = retours.lire("alertes", f)
+
+c = st.columns(5)
+c[0].metric("Taux de retour", fmt_valeur(taux[0], "pourcentage") if len(taux) == 1 else VIDE, border=True,
+            help="Part des SIAE conventionnées dont les quatre retours de l'année (fiche structure, salariés en "
+                 "insertion, personnel permanent, finances) sont reçus."
+                 + ("" if len(taux) == 1 else " Plusieurs bassins ou types choisis : voir le détail plus bas."))
+c[1].metric(f"Retours reçus sur {fmt_nombre(comptes['nb_attendus'])}", fmt_nombre(comptes["nb_recus"]),
+            border=True, help=f"Quatre retours attendus par SIAE conventionnée ({comptes['nb_siae']} SIAE). Dont "
+                              f"{comptes['nb_remplaces']} remplacé(s) par un envoi plus récent.")
+c[2].metric("Retours manquants", fmt_nombre(comptes["nb_manquants"]), border=True,
+            help="Aucun fichier reçu pour ce retour.")
+c[3].metric("Retours refusés", fmt_nombre(comptes["nb_refuses"]), border=True,
+            help="Un fichier a été envoyé mais refusé (erreurs), et aucun retour valable n'est en vigueur.")
+c[4].metric("SIAE à relancer", fmt_nombre(comptes["nb_a_relancer"]), border=True,
+            help="SIAE auxquelles il manque au moins un retour (manquant ou refusé).")
+
+if not voit_siae:
+    st.info("Votre profil donne accès aux chiffres par territoire : le détail par structure (matrice, relances, "
+            "fichiers refusés, alertes) n'est pas affiché.")
+
+relancer = retours.lire("a_relancer", f) if voit_siae else None
+refuses = retours.lire("fichiers_refuses", f) if voit_siae else None
+onglets = st.tabs([
+    "Retours par structure",
+    f"À relancer ({fmt_nombre(comptes['nb_a_relancer'])})",
+    "Taux de retour par bassin et type",
+    f"Fichiers refusés ({fmt_nombre(refuses.height if refuses is not None else 0)})",
+    f"Alertes de cohérence ({fmt_nombre(alertes.height)})",
+])
+
+with onglets[0]:
+    if voit_siae:
+        grille, modeles = retours.matrice(retours.lire("suivi", f))
+        st.caption(retours.LEGENDE + ".")
+        page.tableau(
+            page.table_export(grille, ["raison_sociale", "siret", "type_siae", "bassin", *[m for m, _ in modeles],
+                                       "nb_recus"],
+                              "suivi_retours", "Retours reçus, manquants et refusés par SIAE", f,
+                              titres=(*modeles, ("nb_recus", "Retours reçus (sur 4)")),
+                              unites=(*[(m, "texte") for m, _ in modeles], ("nb_recus", "nombre"))),
+            key="matrice", fige="raison_sociale", hauteur=min(460, 38 + 35 * max(grille.height, 1)),
+            vide="Aucune SIAE conventionnée pour cette sélection.")
+    else:
+        st.info("Détail par structure non accessible à votre profil.")
+
+with onglets[1]:
+    if relancer is None:
+        st.info("Détail par structure non accessible à votre profil.")
+    elif relancer.is_empty():
+        st.success(f"Toutes les SIAE de la sélection ont envoyé leurs quatre retours {f.annee} : personne à "
+                   "relancer.", icon="🎉")
+    else:
+        st.caption(f"{pluriel(relancer.height, 'SIAE')} à qui il manque au moins un retour {f.annee}, celles qui "
+                   "ont le moins envoyé en premier. Exportez la liste pour préparer les relances.")
+        page.tableau(
+            page.table_export(retours.dates_fr(relancer, "dernier_refus_le"), [
+                "raison_sociale", "siret", "type_siae", "bassin", "retours_manquants", "retours_refuses",
+                "nb_recus", "dernier_refus_fichier", "dernier_refus_le"],
+                "siae_a_relancer", "SIAE à relancer : retours manquants ou refusés", f,
+                titres=(("retours_manquants", "Retours manquants"), ("retours_refuses", "Retours refusés"),
+                        ("nb_recus", "Retours reçus (sur 4)")),
+                unites=(("retours_manquants", "texte"), ("retours_refuses", "texte"), ("nb_recus", "nombre"),
+                        ("dernier_refus_le", "texte"))),
+            key="relancer", fige="raison_sociale")
+
+with onglets[2]:
+    detail = retours.lire("taux_retour", f)
+    if detail.is_empty():
+        st.info("Aucune SIAE conventionnée pour cette sélection.")
+    else:
+        page.graphique(lambda: retours.carte_taux(detail), detail, key="carte_taux",
+                       vide="Aucune SIAE conventionnée pour cette sélection.")
+        page.tableau(
+            page.table_export(detail, ["bassin", "type_siae", "nb_siae", "nb_retours_complets", "taux_retour",
+                                       "nb_attendus", "nb_recus", "nb_manquants", "nb_refuses"],
+                              "taux_retour", "Taux de retour par bassin et type de SIAE", f,
+                              titres=(("nb_attendus", "Retours attendus"), ("nb_recus", "Retours reçus"),
+                                      ("nb_manquants", "Retours manquants"), ("nb_refuses", "Retours refusés")),
+                              unites=(("nb_attendus", "nombre"), ("nb_recus", "nombre"),
+                                      ("nb_manquants", "nombre"), ("nb_refuses", "nombre"))),
+            key="taux_retour")
+        page.lien_referentiel(["taux_retour", "nb_retours_complets"])
+
+with onglets[3]:
+    if refuses is None:
+        st.info("Détail par structure non accessible à votre profil.")
+    elif refuses.is_empty():
+        st.success(f"Aucun fichier refusé pour les retours {f.annee} de cette sélection.", icon="✅")
+    else:
+        st.caption("Fichiers refusés qui portaient un retour de l'année d'une SIAE de la sélection. « Toujours "
+                   "refusé » : aucun fichier valable n'est arrivé depuis pour au moins un de ces retours. Les "
+                   "fichiers illisibles (sans SIRET ni année reconnaissables) sont dans l'historique des "
+                   "chargements.")
+        shown = retours.dates_fr(refuses, "refuse_le")
+        page.tableau(
+            page.table_export(shown, ["load_id", "fichier", "refuse_le", "utilisateur", "structures", "nb_erreurs",
+                                      "toujours_refuse"],
+                              "fichiers_refuses", "Fichiers refusés", f,
+                              titres=(("fichier", "Fichier refusé"), ("refuse_le", "Refusé le"),
+                                      ("utilisateur", "Chargé par"), ("structures", "Structures concernées"),
+                                      ("nb_erreurs", "Erreurs"), ("toujours_refuse", "Toujours refusé")),
+                              unites=(("refuse_le", "texte"), ("utilisateur", "texte"), ("structures", "texte"),
+                                      ("nb_erreurs", "nombre"), ("toujours_refuse", "booleen"))),
+            key="refuses")
+        choix = st.selectbox(
+            "Voir le rapport du fichier", refuses["load_id"].to_list(), key="rapport_refus",
+            format_func=lambda i: retours.libelle_chargement(refuses, i, "refuse_le"))
+        lignes = retours.lire("problemes", f, load_id=int(choix))
+        retours.grille_rapport(retours.problemes_depuis(lignes), key="refus", nom=f"rapport_chargement_{choix}.csv",
+                               hauteur=min(400, 38 + 35 * max(lignes.height, 1)))
+
+with onglets[4]:
+    if not voit_siae:
+        st.info("Détail par structure non accessible à votre profil.")
+    elif alertes.is_empty():
+        st.success(f"Aucune alerte de cohérence sur les retours {f.annee} de cette sélection.", icon="✅")
+    else:
+        st.caption("Ces alertes n'empêchent pas le chargement : elles signalent un retour à vérifier avec la "
+                   "structure (commune différente de la convention, ETP réalisés très au-dessus des ETP "
+                   "conventionnés, retour sans salarié en insertion, chiffre d'affaires en variation de plus de "
+                   "50 % sur un an, retour d'une structure absente du registre des conventions).")
+        page.tableau(
+            page.table_export(alertes.with_columns(alertes["raison_sociale"].fill_null("Hors registre")),
+                              ["raison_sociale", "siret", "type_siae", "bassin", "alerte_libelle", "detail"],
+                              "alertes_coherence", "Alertes de cohérence des retours", f,
+                              titres=(("alerte_libelle", "Alerte"),)),
+            key="alertes", fige="raison_sociale")
