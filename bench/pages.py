@@ -115,8 +115,9 @@ def plan_changes(filters: dict) -> tuple[dict, list[tuple[str, object]]]:
         shown = _label(w, initial["annee"])
         others = [v for v in raw["annee"] if _label(w, v) != shown]
         changes += [("annee", v) for v in others[:1]]
+    # A basin (or, failing that, a type): two changes per page keep the whole bench short.
     for name in ("bassin", "type"):
-        if name in filters and raw[name]:
+        if len(changes) < 2 and name in filters and raw[name]:
             w = filters[name]
             first = raw[name][0]
             changes.append((name, [first] if _is_multi(w) else first))
