@@ -31,12 +31,12 @@ else:
         shown = retours.chargements_affichage(charges)
         if refus_seuls:
             shown = shown.filter(shown["status"] == "rejected")
-        page.tableau(
+        retours.grille(
             export.Table(df=shown, colonnes=tuple(retours.CHARGEMENT_COLONNES), nom="historique_chargements",
                          titre="Historique des chargements", titres=retours.titres(retours.CHARGEMENT_COLONNES),
                          unites=retours.unites(retours.CHARGEMENT_COLONNES)),
-            key="chargements", fige="file_name", hauteur=min(400, 38 + 35 * max(shown.height, 1)),
-            vide="Aucun fichier refusé dans l'historique.")
+            montrer=retours.CHARGEMENT_MONTRE, key="chargements", fige="file_name",
+            hauteur=retours.hauteur(shown.height), vide="Aucun fichier refusé dans l'historique.")
 
         st.markdown("**Ce qu'a fait un chargement**")
         choix = st.selectbox("Chargement à examiner", charges["load_id"].to_list(), key="chargement",
@@ -48,19 +48,19 @@ else:
             st.info("Ce chargement n'a touché aucun retour annuel : fichier illisible (sans SIRET ni année "
                     "reconnaissables), ou référentiel des communes.")
         else:
-            page.tableau(
+            retours.grille(
                 export.Table(df=retours.evenements_affichage(effets), colonnes=tuple(retours.EFFET_COLONNES),
                              nom=f"chargement_{choix}", titre=f"Effet du chargement n° {choix} sur les retours",
                              titres=retours.titres(retours.EFFET_COLONNES),
                              unites=retours.unites(retours.EFFET_COLONNES)),
-                key="effets", hauteur=min(360, 38 + 35 * effets.height))
+                key="effets", hauteur=retours.hauteur(effets.height, 360))
         if ligne["nb_erreurs"] or ligne["nb_avertissements"]:
             lignes = retours.lire("problemes", load_id=int(choix))
             st.markdown("**Rapport**" + (" (le fichier a été refusé : rien n'a été enregistré)"
                                          if ligne["status"] == "rejected" else ""))
             retours.grille_rapport(retours.problemes_depuis(lignes), key="historique",
-                                   nom=f"rapport_chargement_{choix}.csv",
-                                   hauteur=min(360, 38 + 35 * max(lignes.height, 1)))
+                                   nom=f"rapport_chargement_{choix}.csv", hauteur=retours.hauteur(lignes.height, 360),
+                                   sans_fichier=True)
 
 # ---------- versions ----------
 
@@ -76,12 +76,12 @@ versions = retours.versions()
 if versions.is_empty():
     st.info("Aucune version : l'entrepôt n'existe pas encore.", icon="📭")
 else:
-    page.tableau(
+    retours.grille(
         export.Table(df=retours.dates_fr(versions, "creee_le", "dernier_chargement"),
                      colonnes=tuple(retours.VERSION_COLONNES), nom="versions_entrepot",
                      titre="Versions de l'entrepôt", titres=retours.titres(retours.VERSION_COLONNES),
                      unites=retours.unites(retours.VERSION_COLONNES)),
-        key="versions", hauteur=min(320, 38 + 35 * versions.height))
+        key="versions", hauteur=retours.hauteur(versions.height, 320))
     anciennes = versions.filter(~versions["en_service"])["version"].to_list()
     en_service = versions.filter(versions["en_service"])["version"].to_list()
     if not anciennes:
@@ -110,4 +110,4 @@ if not journal.is_empty():
                    "« iae.duckdb.audit.jsonl » à côté de l'entrepôt).")
         st.dataframe(retours.journal_affichage(journal), hide_index=True,
                      column_config=retours.config_colonnes(retours.JOURNAL_COLONNES), key="journal",
-                     height=min(360, 38 + 35 * journal.height))
+                     height=retours.hauteur(journal.height, 360))

@@ -9,6 +9,7 @@ from ui.retours import pluriel
 GENERATION = "import_generation"  # a new uploader key empties the drop zone after a load
 VERIFS = "_import_verifications"
 BILAN = "_import_bilan"
+DEMANDE = "_import_demande"  # set by the button's callback: a callback survives the rerun ui.page may do
 
 page.entete("Importer des retours", None,
             "déposez les fichiers envoyés par les structures : chacun est contrôlé en entier avant tout "
@@ -19,7 +20,9 @@ bilan = st.session_state.get(BILAN)
 if bilan:
     retours.afficher_bilan(bilan)
 
-with st.expander("Ce qui est contrôlé, et ce que fait un chargement", expanded=not bilan):
+gen = st.session_state.setdefault(GENERATION, 0)
+with st.expander("Ce qui est contrôlé, et ce que fait un chargement",
+                 expanded=not bilan and not st.session_state.get(f"depot_{gen}")):
     st.markdown(
         "- **Formats** : `.csv` (séparateur `;` ou `,`, UTF-8 ou Windows-1252) et `.xlsx` (une feuille par "
         "modèle, comme le modèle à télécharger sur la page « Modèles de retour »). Les classeurs avec macros "
@@ -33,7 +36,6 @@ with st.expander("Ce qui est contrôlé, et ce que fait un chargement", expanded
         "Chaque chargement crée une nouvelle version de l'entrepôt : la précédente reste récupérable (page "
         "« Historique des chargements »).")
 
-gen = st.session_state.setdefault(GENERATION, 0)
 deposes = st.file_uploader(
     "Fichiers de retours (.csv, .xlsx)", accept_multiple_files=True, key=f"depot_{gen}",
     help=f"Glissez-déposez un ou plusieurs fichiers, ou cliquez pour les choisir. {retours.limite_mo()} Mo au plus "
@@ -76,7 +78,9 @@ else:
                if len(acceptes) != 1 else "Charger le fichier accepté")
     if not acceptes:
         libelle = "Consigner les refus" if consigner else "Aucun fichier à charger"
-    if st.button(libelle, type="primary", key="charger", disabled=not a_charger):
+    st.button(libelle, type="primary", key="charger", disabled=not a_charger,
+              on_click=lambda: st.session_state.update({DEMANDE: True}))
+    if st.session_state.pop(DEMANDE, False) and a_charger:
         barre = st.progress(0.0, text="Chargement en cours…")
 
         def avancement(i: int, n: int, r) -> None:
@@ -94,7 +98,7 @@ else:
             st.rerun()
     elif not acceptes:
         st.caption("Aucun fichier accepté : corrigez les problèmes indiqués, puis déposez les fichiers à nouveau.")
-    if any(v.result.problems for v in verifs):
+    if sum(bool(v.result.problems) for v in verifs) > 1:
         tous = [p for v in verifs for p in v.result.problems]
         st.download_button("⬇️ Rapport de tous les fichiers (CSV)", data=lambda: retours.to_csv(tous),
                            file_name="rapport_verification.csv", mime=retours.CSV, key="rapport_tous",

@@ -54,13 +54,14 @@ with onglets[0]:
     if voit_siae:
         grille, modeles = retours.matrice(retours.lire("suivi", f))
         st.caption(retours.LEGENDE + ".")
-        page.tableau(
-            page.table_export(grille, ["raison_sociale", "siret", "type_siae", "bassin", *[m for m, _ in modeles],
-                                       "nb_recus"],
+        retours.grille(
+            page.table_export(grille, ["raison_sociale", *[m for m, _ in modeles], "nb_recus", "type_siae", "bassin",
+                                       "siret"],
                               "suivi_retours", "Retours reçus, manquants et refusés par SIAE", f,
-                              titres=(*modeles, ("nb_recus", "Retours reçus (sur 4)")),
+                              titres=(*modeles, ("nb_recus", "Reçus (sur 4)")),
                               unites=(*[(m, "texte") for m, _ in modeles], ("nb_recus", "nombre"))),
-            key="matrice", fige="raison_sociale", hauteur=min(460, 38 + 35 * max(grille.height, 1)),
+            montrer=["raison_sociale", *[m for m, _ in modeles], "nb_recus", "type_siae", "bassin"],
+            key="matrice", fige="raison_sociale", hauteur=retours.hauteur(grille.height, 460),
             vide="Aucune SIAE conventionnée pour cette sélection.")
     else:
         st.info("Détail par structure non accessible à votre profil.")
@@ -74,16 +75,18 @@ with onglets[1]:
     else:
         st.caption(f"{pluriel(relancer.height, 'SIAE')} à qui il manque au moins un retour {f.annee}, celles qui "
                    "ont le moins envoyé en premier. Exportez la liste pour préparer les relances.")
-        page.tableau(
-            page.table_export(retours.dates_fr(relancer, "dernier_refus_le"), [
+        retours.grille(
+            page.table_export(retours.relance_affichage(relancer), [
                 "raison_sociale", "siret", "type_siae", "bassin", "retours_manquants", "retours_refuses",
                 "nb_recus", "dernier_refus_fichier", "dernier_refus_le"],
                 "siae_a_relancer", "SIAE à relancer : retours manquants ou refusés", f,
                 titres=(("retours_manquants", "Retours manquants"), ("retours_refuses", "Retours refusés"),
-                        ("nb_recus", "Retours reçus (sur 4)")),
+                        ("nb_recus", "Reçus (sur 4)")),
                 unites=(("retours_manquants", "texte"), ("retours_refuses", "texte"), ("nb_recus", "nombre"),
                         ("dernier_refus_le", "texte"))),
-            key="relancer", fige="raison_sociale")
+            montrer=["raison_sociale", "retours_manquants", "retours_refuses", "nb_recus", "type_siae", "bassin",
+                     "siret"],
+            key="relancer", fige="raison_sociale", hauteur=retours.hauteur(relancer.height, 460))
 
 with onglets[2]:
     detail = retours.lire("taux_retour", f)
@@ -92,15 +95,16 @@ with onglets[2]:
     else:
         page.graphique(lambda: retours.carte_taux(detail), detail, key="carte_taux",
                        vide="Aucune SIAE conventionnée pour cette sélection.")
-        page.tableau(
+        retours.grille(
             page.table_export(detail, ["bassin", "type_siae", "nb_siae", "nb_retours_complets", "taux_retour",
                                        "nb_attendus", "nb_recus", "nb_manquants", "nb_refuses"],
                               "taux_retour", "Taux de retour par bassin et type de SIAE", f,
-                              titres=(("nb_attendus", "Retours attendus"), ("nb_recus", "Retours reçus"),
-                                      ("nb_manquants", "Retours manquants"), ("nb_refuses", "Retours refusés")),
+                              titres=(("nb_retours_complets", "SIAE aux 4 retours"), ("nb_attendus", "Attendus"),
+                                      ("nb_recus", "Reçus"), ("nb_manquants", "Manquants"),
+                                      ("nb_refuses", "Refusés")),
                               unites=(("nb_attendus", "nombre"), ("nb_recus", "nombre"),
                                       ("nb_manquants", "nombre"), ("nb_refuses", "nombre"))),
-            key="taux_retour")
+            key="taux_retour", hauteur=retours.hauteur(detail.height))
         page.lien_referentiel(["taux_retour", "nb_retours_complets"])
 
 with onglets[3]:
@@ -113,23 +117,23 @@ with onglets[3]:
                    "refusé » : aucun fichier valable n'est arrivé depuis pour au moins un de ces retours. Les "
                    "fichiers illisibles (sans SIRET ni année reconnaissables) sont dans l'historique des "
                    "chargements.")
-        shown = retours.dates_fr(refuses, "refuse_le")
-        page.tableau(
-            page.table_export(shown, ["load_id", "fichier", "refuse_le", "utilisateur", "structures", "nb_erreurs",
-                                      "toujours_refuse"],
+        retours.grille(
+            page.table_export(retours.dates_fr(refuses, "refuse_le"),
+                              ["load_id", "fichier", "refuse_le", "structures", "nb_erreurs", "toujours_refuse",
+                               "utilisateur"],
                               "fichiers_refuses", "Fichiers refusés", f,
-                              titres=(("fichier", "Fichier refusé"), ("refuse_le", "Refusé le"),
+                              titres=(("load_id", "N°"), ("fichier", "Fichier refusé"), ("refuse_le", "Refusé le"),
                                       ("utilisateur", "Chargé par"), ("structures", "Structures concernées"),
                                       ("nb_erreurs", "Erreurs"), ("toujours_refuse", "Toujours refusé")),
                               unites=(("refuse_le", "texte"), ("utilisateur", "texte"), ("structures", "texte"),
                                       ("nb_erreurs", "nombre"), ("toujours_refuse", "booleen"))),
-            key="refuses")
+            key="refuses", hauteur=retours.hauteur(refuses.height, 250))
         choix = st.selectbox(
             "Voir le rapport du fichier", refuses["load_id"].to_list(), key="rapport_refus",
             format_func=lambda i: retours.libelle_chargement(refuses, i, "refuse_le"))
         lignes = retours.lire("problemes", f, load_id=int(choix))
         retours.grille_rapport(retours.problemes_depuis(lignes), key="refus", nom=f"rapport_chargement_{choix}.csv",
-                               hauteur=min(400, 38 + 35 * max(lignes.height, 1)))
+                               hauteur=retours.hauteur(lignes.height), sans_fichier=True)
 
 with onglets[4]:
     if not voit_siae:
@@ -141,9 +145,10 @@ with onglets[4]:
                    "structure (commune différente de la convention, ETP réalisés très au-dessus des ETP "
                    "conventionnés, retour sans salarié en insertion, chiffre d'affaires en variation de plus de "
                    "50 % sur un an, retour d'une structure absente du registre des conventions).")
-        page.tableau(
-            page.table_export(alertes.with_columns(alertes["raison_sociale"].fill_null("Hors registre")),
-                              ["raison_sociale", "siret", "type_siae", "bassin", "alerte_libelle", "detail"],
+        retours.grille(
+            page.table_export(alertes.with_columns(alertes["raison_sociale"].fill_null("hors registre")),
+                              ["raison_sociale", "alerte_libelle", "detail", "bassin", "type_siae", "siret"],
                               "alertes_coherence", "Alertes de cohérence des retours", f,
                               titres=(("alerte_libelle", "Alerte"),)),
-            key="alertes", fige="raison_sociale")
+            montrer=["raison_sociale", "alerte_libelle", "detail", "bassin", "type_siae"],
+            key="alertes", fige="raison_sociale", hauteur=retours.hauteur(alertes.height, 460))

@@ -27,7 +27,7 @@ from loaders.contract import COMMUNES_REUNION, REPORT_COLUMNS, TEMPLATES
 from loaders.load import LOADED, REJECTED, STATUS_LABELS, UNCHANGED, FileResult, _holds_communes, check_file, load_files
 from loaders.report import ERROR, WARNING, Problem, to_csv
 from loaders.template import blank_workbook, prefill_rows, prefilled_workbook
-from ui import data, labels
+from ui import data, export, labels, page
 from ui.charts import finish
 from ui.format import VIDE, fmt_nombre
 from warehouse import queries_retours
@@ -98,6 +98,11 @@ LEGENDE = ("✅ reçu · 🔄 reçu, remplace un envoi précédent (qui reste r�
            "envoyé mais contenait des erreurs, aucun retour valable n'est en vigueur · ❌ manquant : rien reçu")
 
 
+# Short names where room is scarce (matrix columns, lists of missing returns).
+MODELES_COURTS = {"structure": "Fiche structure", "salaries_insertion": "Salariés", "personnel_permanent": "Personnel",
+                  "finances": "Finances", "conventions": "Conventions", "communes": "Communes"}
+
+
 def modele(template: str) -> str:
     t = TEMPLATES.get(template)
     return t.label if t else template
@@ -107,6 +112,15 @@ def modeles(templates: list[str] | str) -> str:
     if isinstance(templates, str):
         templates = [t for t in templates.split(",") if t]
     return ", ".join(modele(t) for t in templates) or VIDE
+
+
+def taille(octets: int) -> str:
+    """A file size the French way: 820 o, 12,5 Ko, 3,2 Mo."""
+    if octets < 1024:
+        return f"{fmt_nombre(octets)} o"
+    if octets < 2**20:
+        return f"{fmt_nombre(octets / 1024, 1)} Ko"
+    return f"{fmt_nombre(octets / 2**20, 1)} Mo"
 
 
 def pluriel(n: int, mot: str, pluriel_: str | None = None) -> str:
@@ -121,8 +135,8 @@ def matrice(suivi: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[str, str]]]:
 
     Returns the frame and the (template, French title) of its template columns, in order.
     """
-    ordre = suivi.select("template", "template_libelle", "template_rang").unique().sort("template_rang")
-    cols = list(zip(ordre["template"], ordre["template_libelle"]))
+    ordre = suivi.select("template", "template_rang").unique().sort("template_rang")["template"].to_list()
+    cols = [(t, MODELES_COURTS.get(t, modele(t))) for t in ordre]
     if suivi.is_empty():
         return pl.DataFrame(), cols
     etat = (
@@ -139,6 +153,14 @@ def matrice(suivi: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[str, str]]]:
     recus = long.group_by("siret").agg((pl.col("statut") == "RECU").sum().alias("nb_recus"))
     wide = wide.join(recus, on="siret", how="left")
     return wide.sort(["nb_recus", "raison_sociale", "siret"]), cols
+
+
+def relance_affichage(df: pl.DataFrame) -> pl.DataFrame:
+    """The lists of missing and refused returns in short words: "Salariés, Finances"."""
+    def mots(col: str) -> pl.Expr:
+        return pl.col(col).list.eval(pl.element().replace_strict(MODELES_COURTS, default=pl.element())) \
+            .list.join(", ").alias(col)
+    return dates_fr(df.with_columns(mots("retours_manquants"), mots("retours_refuses")), "dernier_refus_le")
 
 
 # ---------- the return-rate chart ----------
@@ -311,15 +333,46 @@ def problemes_depuis(df: pl.DataFrame) -> list[Problem]:
     return out
 
 
-def grille_rapport(problems: list[Problem], *, key: str, nom: str, hauteur: int | str = "auto") -> None:
-    """The report lines as a table, and the report CSV (the command line's --rapport)."""
-    df = rapport(problems)
-    config = {c: st.column_config.TextColumn(t) for c, t in REPORT_COLUMNS.items()}
-    config["ligne"] = st.column_config.NumberColumn("Ligne", format="%d",
-                                                     help="Comme dans Excel : l'en-tête est la ligne 1.")
-    config["regle"] = st.column_config.TextColumn("Règle", width="large")
-    st.dataframe(df, hide_index=True, column_config=config, height=hauteur, key=f"rapport_{key}",
-                 placeholder="")
+TABLE_MAX = 30  # up to this many report lines, a table that wraps long rules; beyond, a scrolling grid
+
+
+def general(p: Problem) -> bool:
+    """A problem about the whole file (unreadable, no template recognised), not about a cell."""
+    return p.feuille is None and p.ligne is None and p.colonne is None
+
+
+def rapport_lisible(problems: list[Problem], sans_fichier: bool = False) -> pl.DataFrame:
+    """Report lines with French headers, as text (empty cells stay empty)."""
+    df = rapport(problems).with_columns(pl.col("ligne").cast(pl.String)).fill_null("")
+    if sans_fichier:
+        df = df.drop("fichier")
+    return df.rename({c: t for c, t in REPORT_COLUMNS.items() if c in df.columns})
+
+
+def grille_rapport(problems: list[Problem], *, key: str, nom: str, hauteur: int | str = "auto",
+                   sans_fichier: bool = False) -> None:
+    """A report as the user reads it, and its CSV (the command line's --rapport).
+
+    Problems about the whole file are sentences; problems about cells a table (Fichier, Feuille,
+    Ligne, Colonne, Valeur, Règle) whose long rules wrap, or a scrolling grid for long reports.
+    `sans_fichier` leaves the file name out when the page already names the file (the CSV has it).
+    """
+    for p in problems:
+        if general(p):
+            texte = p.regle[:1].upper() + p.regle[1:]
+            prefixe = "" if sans_fichier else f"{md(p.fichier)} : "
+            st.markdown(f"{'⚠️' if p.niveau == WARNING else '⛔'} {prefixe}{md(texte)}")
+    cellules = [p for p in problems if not general(p)]
+    if cellules:
+        df = rapport_lisible(cellules, sans_fichier)
+        if len(cellules) <= TABLE_MAX:
+            st.table(df, hide_index=True)
+        else:
+            config = {c: st.column_config.TextColumn(c) for c in df.columns}
+            config["Règle"] = st.column_config.TextColumn("Règle", width="large")
+            st.caption(f"{pluriel(len(cellules), 'ligne')} de rapport : faites défiler le tableau, ou ouvrez le "
+                       "rapport CSV dans Excel.")
+            st.dataframe(df, hide_index=True, column_config=config, height=hauteur, key=f"rapport_{key}")
     st.download_button("⬇️ Rapport (CSV)", data=lambda: to_csv(problems), file_name=nom, mime=CSV,
                        key=f"rapport_csv_{key}", on_click="ignore",
                        help="Le rapport au format CSV (séparateur « ; »), à joindre à la relance de la structure.")
@@ -387,26 +440,23 @@ def md(text: str) -> str:
     return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|$:~" else c for c in str(text))
 
 
-def _hauteur(n: int) -> int | str:
-    return "auto" if n <= 8 else 320
-
-
 def afficher_verification(v: Verification, *, key: str) -> None:
     """One checked file: accepted with what it brings, or refused with its report."""
     r = v.result
     with st.container(border=True):
         if v.accepte:
-            st.markdown(f"✅ **{md(v.name)}** — accepté : {modeles(r.templates)} · {pluriel(r.rows, 'ligne')}"
+            st.markdown(f"✅ **{md(v.name)}** ({taille(v.size)}) — accepté : {modeles(r.templates)} · "
+                        f"{pluriel(r.rows, 'ligne')}"
                         + (f" · {pluriel(len(r.warnings), 'avertissement')}" if r.warnings else ""))
             if r.warnings:
                 st.caption("Les avertissements n'empêchent pas le chargement ; vérifiez-les quand même.")
                 grille_rapport(r.warnings, key=key, nom=f"rapport_{_nom_sur(v.name)}.csv",
-                               hauteur=_hauteur(len(r.warnings)))
+                               hauteur=hauteur(len(r.warnings), 320), sans_fichier=True)
         else:
-            st.markdown(f"❌ **{md(v.name)}** — refusé : {pluriel(len(r.errors), 'problème')} à corriger. "
-                        "Le fichier ne sera pas chargé.")
+            st.markdown(f"❌ **{md(v.name)}** ({taille(v.size)}) — refusé : {pluriel(len(r.errors), 'problème')} "
+                        "à corriger. Le fichier ne sera pas chargé.")
             grille_rapport(r.problems, key=key, nom=f"rapport_{_nom_sur(v.name)}.csv",
-                           hauteur=_hauteur(len(r.problems)))
+                           hauteur=hauteur(len(r.problems), 320), sans_fichier=True)
 
 
 def bilan(results: list[FileResult]) -> dict:
@@ -430,25 +480,53 @@ def bilan(results: list[FileResult]) -> dict:
 
 BILAN_COLONNES = {
     "fichier": ("Fichier", "texte"), "resultat": ("Résultat", "texte"), "modeles": ("Modèles", "texte"),
-    "lignes": ("Lignes", "nombre"), "nouveaux": ("Nouveaux retours", "nombre"),
-    "remplaces": ("Retours remplacés", "nombre"), "inchanges": ("Retours inchangés", "nombre"),
-    "erreurs": ("Erreurs", "nombre"), "avertissements": ("Avertissements", "nombre"),
+    "lignes": ("Lignes", "nombre"), "nouveaux": ("Nouveaux", "nombre"), "remplaces": ("Remplacés", "nombre"),
+    "inchanges": ("Inchangés", "nombre"), "erreurs": ("Erreurs", "nombre"),
+    "avertissements": ("Avertissements", "nombre"),
 }
 
 
-def config_colonnes(colonnes: dict[str, tuple[str, str]]) -> dict:
-    """st.dataframe column settings from {column: (French title, unit)}."""
+def config_colonnes(colonnes: dict[str, tuple[str, str]], largeurs: dict[str, str | int] | None = None) -> dict:
+    """st.dataframe column settings from {column: (French title, unit)}; numbers in the browser's
+    French format, like ui.page's tables."""
     out = {}
+    largeurs = largeurs or {}
     for col, (titre, unite) in colonnes.items():
+        w = {"width": largeurs[col]} if col in largeurs else {}
         if unite == "nombre":
-            out[col] = st.column_config.NumberColumn(titre, format="localized", step=1)
-        elif unite == "decimal":
-            out[col] = st.column_config.NumberColumn(titre, format="localized", step=0.1)
+            out[col] = st.column_config.NumberColumn(titre, format="localized", step=1, **w)
+        elif unite in ("decimal", "etp"):
+            out[col] = st.column_config.NumberColumn(titre, format="localized", step=0.1, **w)
+        elif unite == "pourcentage":
+            out[col] = st.column_config.NumberColumn(titre, format="percent", step=0.001, **w)
+        elif unite == "annee":
+            out[col] = st.column_config.NumberColumn(titre, format="%d", **w)
         elif unite == "booleen":
-            out[col] = st.column_config.CheckboxColumn(titre)
+            out[col] = st.column_config.CheckboxColumn(titre, **w)
         else:
-            out[col] = st.column_config.TextColumn(titre)
+            out[col] = st.column_config.TextColumn(titre, **w)
     return out
+
+
+def grille(t: export.Table, *, key: str, montrer: list[str] | None = None, hauteur: int | str = "auto",
+           largeurs: dict[str, str | int] | None = None, fige: str | None = None, vide: str = "") -> None:
+    """A table on screen with the columns that fit at 1366 px (`montrer`), exported whole
+    (the export buttons of ui.page, same files as every other table)."""
+    if t.df.is_empty():
+        st.info(vide or "Aucune ligne pour cette sélection.")
+        return
+    cols = montrer or list(t.colonnes)
+    config = config_colonnes({c: (t.titre_colonne(c), t.unite(c)) for c in cols}, largeurs)
+    if fige:
+        config[fige]["pinned"] = True
+    st.dataframe(export.codes_en_libelles(t.df.select(cols)), hide_index=True, column_config=config,
+                 height=hauteur, placeholder=VIDE, key=f"grille_{key}")
+    page.boutons_export(t, key=key)
+
+
+def hauteur(n: int, maximum: int = 400) -> int:
+    """Height of a grid of n rows, up to `maximum` pixels (then it scrolls)."""
+    return min(maximum, 38 + 35 * max(n, 1))
 
 
 def afficher_bilan(b: dict) -> None:
@@ -463,16 +541,19 @@ def afficher_bilan(b: dict) -> None:
         faits.append(pluriel(b["refuses"], "fichier refusé", "fichiers refusés"))
     texte = f"Chargement du {date_fr(b['quand'])} : {', '.join(faits) or 'aucun fichier'}."
     if b["charges"]:
-        st.success(texte + f" Toutes les pages affichent désormais les nouveaux chiffres ({b['version']} de "
-                           "l'entrepôt).", icon="✅")
+        st.success(texte + f" Toutes les pages affichent désormais les nouveaux chiffres (entrepôt : "
+                           f"{b['version']}).", icon="✅")
     elif b["refuses"]:
         st.warning(texte + " Les refus sont consignés dans l'historique ; rien d'autre n'a changé.", icon="⚠️")
     else:
         st.info(texte + " Rien n'a changé : aucune nouvelle version de l'entrepôt n'a été créée.", icon="ℹ️")
     st.dataframe(b["fichiers"], hide_index=True, column_config=config_colonnes(BILAN_COLONNES), key="bilan")
+    st.caption("Nouveaux, remplacés, inchangés : nombre de retours (une structure, un modèle, une année) que chaque "
+               "fichier a apportés.")
     if b["problemes"]:
+        st.markdown("**Rapport des fichiers refusés**")
         grille_rapport(b["problemes"], key="bilan", nom="rapport_chargement.csv",
-                       hauteur=_hauteur(len(b["problemes"])))
+                       hauteur=hauteur(len(b["problemes"]), 320))
     c1, c2, c3, c4 = st.columns([1, 1, 1, 1])
     c1.page_link("pages/qualite.py", label="Qualité des données", icon="🩺")
     c2.page_link("pages/vue_ensemble.py", label="Vue d'ensemble", icon="🏠")
@@ -483,18 +564,20 @@ def afficher_bilan(b: dict) -> None:
 
 DEPOT_CSS = """
 <style>
-/* The drop zone speaks French: Streamlit's own words are hidden, ours are written instead. */
+/* The drop zone speaks French: Streamlit's English words are hidden and ours written instead. */
 [data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0 !important; }
 [data-testid="stFileUploaderDropzoneInstructions"] span::before {
-    content: "Glissez-déposez vos fichiers ici"; font-size: 1rem;
+    content: "Glissez-déposez vos fichiers ici · __LIMITE__ Mo au plus par fichier"; font-size: 0.875rem;
 }
-[data-testid="stFileUploaderDropzoneInstructions"] small { font-size: 0 !important; }
-[data-testid="stFileUploaderDropzoneInstructions"] small::before {
-    content: "__LIMITE__ Mo au plus par fichier · .csv ou .xlsx"; font-size: 0.875rem;
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0 !important; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::before {
+    content: "Choisir des fichiers"; font-size: 0.875rem;
 }
-[data-testid="stFileUploaderDropzone"] button[data-testid^="stBaseButton"] { font-size: 0 !important; }
-[data-testid="stFileUploaderDropzone"] button[data-testid^="stBaseButton"]::before {
-    content: "Choisir des fichiers"; font-size: 1rem;
+/* A file's size is written "53.5MB" by Streamlit: hidden (the check below gives it in French). A file
+   over the limit is stopped by the browser before it reaches the app: its chip says why, in French. */
+[data-testid="stFileChipName"] + div { font-size: 0 !important; }
+[data-testid="stFileChip"]:has([data-testid="stFileChipIconError"]) [data-testid="stFileChipName"] + div::before {
+    content: "non envoyé : plus de __LIMITE__ Mo"; font-size: 0.75rem; color: #b3261e; white-space: nowrap;
 }
 </style>
 """
@@ -522,11 +605,14 @@ def unites(colonnes: dict[str, tuple[str, str]]) -> tuple[tuple[str, str], ...]:
 
 CHARGEMENT_COLONNES = {
     "load_id": ("N°", "nombre"), "file_name": ("Fichier", "texte"), "loaded_at": ("Le", "texte"),
-    "user_name": ("Par", "texte"), "resultat": ("Résultat", "texte"), "modeles": ("Modèles", "texte"),
-    "row_count": ("Lignes", "nombre"), "nb_erreurs": ("Erreurs", "nombre"),
-    "nb_avertissements": ("Avertissements", "nombre"), "message": ("Détail", "texte"),
-    "empreinte": ("Empreinte", "texte"),
+    "user_name": ("Par", "texte"), "resultat": ("Résultat", "texte"), "row_count": ("Lignes", "nombre"),
+    "nb_erreurs": ("Erreurs", "nombre"), "nb_avertissements": ("Avertissements", "nombre"),
+    "empreinte": ("Empreinte", "texte"), "modeles": ("Modèles", "texte"), "message": ("Détail", "texte"),
+    "checksum": ("Empreinte SHA-256 complète", "texte"),
 }
+# On screen at 1366 px; the export has every column.
+CHARGEMENT_MONTRE = ["file_name", "load_id", "loaded_at", "user_name", "resultat", "row_count", "nb_erreurs",
+                     "nb_avertissements", "empreinte"]
 
 
 def chargements_affichage(df: pl.DataFrame) -> pl.DataFrame:
@@ -548,7 +634,7 @@ def resume_chargement(row: dict) -> str:
         texte += f" — {row['message']}"
     if row["checksum"]:
         texte += f". Empreinte SHA-256 : {row['checksum'][:12]}…"
-    return texte + "."
+    return texte if texte.endswith("…") else texte + "."
 
 
 EFFET_COLONNES = {

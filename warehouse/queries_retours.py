@@ -87,15 +87,13 @@ def taux_retour(con, f: Filters, scope: Scope) -> pl.DataFrame:
 
 
 def a_relancer(con, f: Filters, scope: Scope) -> pl.DataFrame:
-    """The SIAE of the selection with a return missing or refused, and which ones."""
+    """The SIAE of the selection with a return missing or refused, and which ones (template codes)."""
     return _run(con, f"""
         select
             annee, siret, any_value(raison_sociale) as raison_sociale, any_value(type_siae) as type_siae,
             any_value(bassin) as bassin,
-            string_agg(template_libelle, ', ' order by template_rang) filter (where statut = 'MANQUANT')
-                as retours_manquants,
-            string_agg(template_libelle, ', ' order by template_rang) filter (where statut = 'REFUSE')
-                as retours_refuses,
+            list(template order by template_rang) filter (where statut = 'MANQUANT') as retours_manquants,
+            list(template order by template_rang) filter (where statut = 'REFUSE') as retours_refuses,
             count(*) filter (where statut = 'RECU') as nb_recus,
             count(*) filter (where statut <> 'RECU') as nb_a_relancer,
             max(dernier_refus_le) filter (where statut = 'REFUSE') as dernier_refus_le,
