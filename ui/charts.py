@@ -12,7 +12,7 @@ import altair as alt
 import polars as pl
 
 from ui import labels
-from ui.format import VEGA_FORMAT, VEGA_LOCALE
+from ui.format import VEGA_FORMAT, VEGA_LOCALE, VIDE
 
 # Heights are the whole chart's (title, axes and legend included): Streamlit fits Vega-Lite
 # charts to their container ("fit-x fit-y"), so a height of 200 left an 80-pixel plot.
@@ -112,8 +112,12 @@ def barres_bassins(df: pl.DataFrame, col: str, *, sous_titre: str | None = None,
     )
     bars = base.mark_bar().encode(
         color=alt.Color("bassin_libelle:N", scale=alt.Scale(domain=order, range=colours), legend=None))
-    text = base.mark_text(align="left", dx=4, fontSize=18 if grand else 12).encode(
-        text=alt.Text(f"{col}:Q", format=_fmt(unit)))
+    # A basin without a value keeps its row and says so (return missing, or a ratio over zero:
+    # the page note explains both) instead of showing an empty line.
+    text = base.mark_text(align="left", dx=4, fontSize=18 if grand else 12).transform_calculate(
+        etiquette=f"isValid(datum['{col}']) ? format(datum['{col}'], '{_fmt(unit)}') : '{VIDE} valeur inconnue'",
+    ).encode(x=alt.X(f"{col}_x:Q"), text="etiquette:N").transform_calculate(
+        **{f"{col}_x": f"isValid(datum['{col}']) ? datum['{col}'] : 0"})
     return finish((bars + text).properties(title=_title(label, sous_titre), height=alt.Step(44 if grand else 30)),
                   grand=grand)
 
