@@ -54,7 +54,8 @@ else:
     except data.DonneesIndisponibles as exc:
         st.error(str(exc))
         st.stop()
-    st.session_state[VERIFS] = {"version": version, "verifs": {(v.name, v.sha): v for v in verifs}}
+    st.session_state[VERIFS] = {"version": version,
+                                "verifs": {(v.name, v.sha): v for v in verifs if not v.incident}}
 
     acceptes = [v for v in verifs if v.accepte]
     refuses = [v for v in verifs if not v.accepte]

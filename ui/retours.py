@@ -29,7 +29,7 @@ from loaders.report import ERROR, WARNING, Problem, to_csv
 from loaders.template import blank_workbook, prefill_rows, prefilled_workbook
 from ui import data, export, labels, page
 from ui.charts import finish
-from ui.format import VIDE, fmt_nombre
+from ui.format import NNBSP, VIDE, fmt_nombre
 from warehouse import queries_retours
 from warehouse.db import WarehouseError, db_path, list_versions
 from warehouse.queries import Filters
@@ -117,10 +117,10 @@ def modeles(templates: list[str] | str) -> str:
 def taille(octets: int) -> str:
     """A file size the French way: 820 o, 12,5 Ko, 3,2 Mo."""
     if octets < 1024:
-        return f"{fmt_nombre(octets)} o"
+        return f"{fmt_nombre(octets)}{NNBSP}o"
     if octets < 2**20:
-        return f"{fmt_nombre(octets / 1024, 1)} Ko"
-    return f"{fmt_nombre(octets / 2**20, 1)} Mo"
+        return f"{fmt_nombre(octets / 1024, 1)}{NNBSP}Ko"
+    return f"{fmt_nombre(octets / 2**20, 1)}{NNBSP}Mo"
 
 
 def pluriel(n: int, mot: str, pluriel_: str | None = None) -> str:
@@ -211,6 +211,7 @@ class Verification:
     result: FileResult
     data: bytes = field(repr=False, default=b"")
     trop_gros: bool = False  # over the upload limit: refused without being read
+    incident: bool = False  # the check itself failed: worth trying again, not worth remembering
 
     @property
     def accepte(self) -> bool:
@@ -268,12 +269,12 @@ def verifier(fichiers: list[tuple[str, bytes]], communes: set[str] | None = None
                 out[i] = deja[(name, sha)]
                 continue
             result = FileResult(Path(_nom_sur(name)), name)
-            trop_gros = len(content) > limite
+            trop_gros, incident = len(content) > limite, False
             if trop_gros:
                 result.problems.append(Problem(
                     name, None, None, None, None,
-                    f"fichier trop volumineux ({fmt_nombre(len(content) / 2**20, 1)} Mo) : la limite est de "
-                    f"{limite_mo()} Mo par fichier. Envoyez les modèles dans des fichiers séparés."))
+                    f"fichier trop volumineux ({taille(len(content))}) : la limite est de {limite_mo()}{NNBSP}Mo par "
+                    "fichier. Envoyez les modèles dans des fichiers séparés."))
             else:
                 try:
                     result, _ = check_file(_ecrire(folder, i, name, content), communes, name)
@@ -281,7 +282,8 @@ def verifier(fichiers: list[tuple[str, bytes]], communes: set[str] | None = None
                     result.problems.append(Problem(name, None, None, None, None,
                                                    f"vérification impossible : {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"))
                     result.status = REJECTED
-            out[i] = Verification(name, len(content), sha, result, content, trop_gros)
+                    incident = True
+            out[i] = Verification(name, len(content), sha, result, content, trop_gros, incident)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return [out[i] for i in range(len(fichiers))]

@@ -168,7 +168,7 @@ def fichiers_refuses(con, f: Filters, scope: Scope) -> pl.DataFrame:
 
 
 def problemes(con, f: Filters, scope: Scope, *, load_id: int) -> pl.DataFrame:
-    """The report lines of one load (errors first, then warnings), as the loader wrote them."""
+    """The report lines of one load, errors first, then warnings, each in the loader's order."""
     return _run(con, f"""
         select
             problems.load_id,
@@ -178,8 +178,7 @@ def problemes(con, f: Filters, scope: Scope, *, load_id: int) -> pl.DataFrame:
                 as niveau
         from load_problems as problems
         where problems.load_id = $load_id and {SCOPE_FICHIERS}
-        order by niveau = 'avertissement', problems.feuille nulls first, problems.ligne nulls first,
-            problems.colonne
+        order by niveau = 'avertissement', problems.rowid
     """, load_id=load_id, **_params(f, scope))
 
 
