@@ -358,3 +358,30 @@ def test_page_table_frames_are_the_view_rows(warehouse):
     assert grid["siret"].to_list() == view["siret"].to_list()
     for col in ("chiffre_affaires", "ratio_public_ca", "taux_sortie_dynamique", "etp_insertion"):
         assert grid[col].to_list() == pytest.approx(view[col].to_list(), nan_ok=True), col
+
+
+def test_a_new_load_shows_at_the_next_rerun_without_restart(tmp_path):
+    """The cached read-only connection is keyed on the version file: a load swaps the link,
+    the next rerun reads the new version, with no lock error."""
+    import shutil
+
+    from browser_helpers import FIXTURE_DIR
+    from conftest import luhn_siret
+
+    from loaders.load import load_files
+
+    link = tmp_path / "iae.duckdb"
+    assert all(r.status != "rejected" for r in load_files(sorted(FIXTURE_DIR.glob("*.csv")), link, user="t"))
+    with iae_db(link):
+        at = run()
+        assert metrics(at)["Nombre de SIAE"][0] == "5"
+        extra = tmp_path / "new" / "conventions.csv"
+        extra.parent.mkdir()
+        shutil.copy(FIXTURE_DIR / "conventions.csv", extra)
+        with extra.open("a") as fh:
+            fh.write(f"2024;{luhn_siret('9999999900001')};Nouvelle Régie de Quartier;ACI;97411;2.0\n")
+        assert all(r.status != "rejected" for r in load_files([extra], link, user="t"))  # while the app reads
+        at.run()
+        assert not at.exception
+        assert metrics(at)["Nombre de SIAE"][0] == "6"
+        assert "version 2" in " ".join(c.value for c in at.sidebar.caption)
