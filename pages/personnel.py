@@ -17,7 +17,8 @@ page.indicateurs_cles(f, terr, [("etp_permanents", "normal"), ("etp_encadrement"
 d1, d2 = droite.columns(2)
 d1.metric("Taux d'encadrement médian des SIAE", fmt_valeur(med["taux_encadrement"], "decimal"), border=True,
           help=labels.aide("taux_encadrement") + f"\n\nMédiane sur les {med['nb_valeurs_taux_encadrement']} SIAE "
-               "de la sélection dont le taux est connu : l'entrepôt ne calcule pas encore ce taux pour un territoire.")
+               "de la sélection dont le taux est connu : l'entrepôt ne calcule pas encore ce taux pour un "
+               "territoire.")
 d2.metric(labels.colonne("nb_benevoles"), fmt_valeur(benevoles["nb_personnes"].sum(), "nombre"), border=True,
           help=labels.aide("nb_benevoles"))
 st.caption(f"Taux d'encadrement : ETP en insertion par ETP d'encadrement, médiane sur "

@@ -118,6 +118,7 @@ def wait_for_app(page, timeout_ms: int = 20_000) -> None:
     page.wait_for_function(
         """() => !document.querySelector('[data-testid="stStatusWidget"]')
                && !document.querySelector('[data-testid="stSkeleton"]')
-               && document.querySelectorAll('[data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]').length > 0""",
+               && document.querySelectorAll(
+                   '[data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]').length > 0""",
         timeout=timeout_ms)
     page.wait_for_timeout(400)  # charts (Vega) draw after the run ends

@@ -60,7 +60,8 @@ def test_xlsx_has_french_headers_number_formats_and_empty_unknowns():
     filtres = {r[0].value: r[1].value for r in wb["Filtres"].iter_rows()}
     assert filtres["Année"] == "2024" and filtres["Version de l'entrepôt"] == "version 3"
     defs = [r[0].value for r in wb["Définitions"].iter_rows(min_row=2)]
-    assert defs == ["Retour complet", "Salariés en insertion", "ETP insertion", "Taux de sortie dynamique", "Chiffre d'affaires"]
+    assert defs == ["Retour complet", "Salariés en insertion", "ETP insertion", "Taux de sortie dynamique",
+                    "Chiffre d'affaires"]
 
 
 def test_xlsx_reads_back_with_polars():
