@@ -73,7 +73,7 @@ with onglets[1]:
         st.success(f"Toutes les SIAE de la sélection ont envoyé leurs quatre retours {f.annee} : personne à "
                    "relancer.", icon="🎉")
     else:
-        st.caption(f"{pluriel(relancer.height, 'SIAE')} à qui il manque au moins un retour {f.annee}, celles qui "
+        st.caption(f"{pluriel(relancer.height, 'SIAE', 'SIAE')} à qui il manque au moins un retour {f.annee}, celles qui "
                    "ont le moins envoyé en premier. Exportez la liste pour préparer les relances.")
         retours.grille(
             page.table_export(retours.relance_affichage(relancer), [
@@ -151,4 +151,4 @@ with onglets[4]:
                               "alertes_coherence", "Alertes de cohérence des retours", f,
                               titres=(("alerte_libelle", "Alerte"),)),
             montrer=["raison_sociale", "alerte_libelle", "detail", "bassin", "type_siae"],
-            key="alertes", fige="raison_sociale", hauteur=retours.hauteur(alertes.height, 460))
+            key="alertes", fige="raison_sociale", hauteur=retours.hauteur(alertes.height, 460), texte_long=True)

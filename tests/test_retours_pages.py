@@ -141,9 +141,9 @@ def test_quality_page_matrix_counts_and_chase_list(fixe):
         ("Nord", "ACI", 1.0, 4, 0), ("Nord", "ETTI", 1.0, 4, 0), ("Ouest", "ACI", 0.0, 0, 4),
         ("Sud", "AI", 0.0, 3, 1), ("Sud", "EI", 1.0, 4, 0)]
     assert len(at.get("vega_lite_chart")) == 1
-    alertes = grille(at, "alerte_libelle")
-    assert alertes.select("raison_sociale", "alerte_libelle").rows() == [
-        ("Services Tampon", "Retour sans salarié en insertion")]
+    alertes = at.table[0].value  # sentences: a table that wraps them
+    assert alertes[["Raison sociale", "Alerte", "Bassin"]].values.tolist() == [
+        ["Services Tampon", "Retour sans salarié en insertion", "Sud"]]
     assert "Aucun fichier refusé pour les retours 2024" in textes(at)
 
 

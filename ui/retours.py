@@ -29,7 +29,7 @@ from loaders.report import ERROR, WARNING, Problem, to_csv
 from loaders.template import blank_workbook, prefill_rows, prefilled_workbook
 from ui import data, export, labels, page
 from ui.charts import finish
-from ui.format import NNBSP, VIDE, fmt_nombre
+from ui.format import NNBSP, VIDE, fmt_nombre, fmt_valeur
 from warehouse import queries_retours
 from warehouse.db import WarehouseError, db_path, list_versions
 from warehouse.queries import Filters
@@ -178,7 +178,7 @@ def carte_taux(df: pl.DataFrame) -> alt.Chart:
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("taux_retour:Q", title="Taux de retour", scale=alt.Scale(domain=[0, 1], scheme="blues"),
-                        legend=alt.Legend(format=".0%", orient="right")),
+                        legend=alt.Legend(format=".0%", orient="right", gradientLength=110)),
         tooltip=[alt.Tooltip("bassin_libelle:N", title="Bassin"), alt.Tooltip("type_libelle:N", title="Type"),
                  alt.Tooltip("taux_retour:Q", title="Taux de retour", format=".0%"),
                  alt.Tooltip("complets:N", title="SIAE aux 4 retours reçus"),
@@ -190,7 +190,7 @@ def carte_taux(df: pl.DataFrame) -> alt.Chart:
         text=alt.Text("taux_retour:Q", format=".0%"),
         color=alt.condition("datum.taux_retour > 0.6", alt.value("white"), alt.value("#161616")),
     )
-    height = 60 + 44 * d["bassin_libelle"].n_unique()
+    height = 150 + 52 * d["bassin_libelle"].n_unique()  # the whole chart: title, top axis and rows
     chart = (cells + text).properties(
         title=alt.Title("Taux de retour par bassin et type de SIAE",
                         subtitle="Part des SIAE conventionnées dont les quatre retours de l'année sont reçus",
@@ -511,18 +511,31 @@ def config_colonnes(colonnes: dict[str, tuple[str, str]], largeurs: dict[str, st
 
 
 def grille(t: export.Table, *, key: str, montrer: list[str] | None = None, hauteur: int | str = "auto",
-           largeurs: dict[str, str | int] | None = None, fige: str | None = None, vide: str = "") -> None:
+           largeurs: dict[str, str | int] | None = None, fige: str | None = None, vide: str = "",
+           texte_long: bool = False) -> None:
     """A table on screen with the columns that fit at 1366 px (`montrer`), exported whole
-    (the export buttons of ui.page, same files as every other table)."""
+    (the export buttons of ui.page, same files as every other table).
+
+    `texte_long`: columns of sentences; up to TABLE_MAX rows they show in a table that wraps
+    them (a grid would cut them), beyond in a grid.
+    """
     if t.df.is_empty():
         st.info(vide or "Aucune ligne pour cette sélection.")
         return
     cols = montrer or list(t.colonnes)
-    config = config_colonnes({c: (t.titre_colonne(c), t.unite(c)) for c in cols}, largeurs)
-    if fige:
-        config[fige]["pinned"] = True
-    st.dataframe(export.codes_en_libelles(t.df.select(cols)), hide_index=True, column_config=config,
-                 height=hauteur, placeholder=VIDE, key=f"grille_{key}")
+    shown = export.codes_en_libelles(t.df.select(cols))
+    if texte_long and shown.height <= TABLE_MAX:
+        texte = shown.select(
+            pl.col(c).map_elements(lambda v, u=t.unite(c): fmt_valeur(v, u), return_dtype=pl.String)
+            if t.unite(c) not in ("texte", "date") else pl.col(c).cast(pl.String) for c in cols
+        ).fill_null(VIDE)
+        st.table(texte.rename({c: t.titre_colonne(c) for c in cols}), hide_index=True)
+    else:
+        config = config_colonnes({c: (t.titre_colonne(c), t.unite(c)) for c in cols}, largeurs)
+        if fige:
+            config[fige]["pinned"] = True
+        st.dataframe(shown, hide_index=True, column_config=config, height=hauteur, placeholder=VIDE,
+                     key=f"grille_{key}")
     page.boutons_export(t, key=key)
 
 
