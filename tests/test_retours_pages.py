@@ -348,6 +348,11 @@ def test_first_load_into_an_empty_warehouse(tmp_path):
     with iae_db(tmp_path / "neuf" / "iae.duckdb") as link:
         at = run("pages/qualite.py")
         assert "Aucune donnée n'est encore chargée" in at.warning[0].value
+        run("pages/historique.py", at)
+        assert "l'entrepôt n'existe pas encore" in textes(at)
+        run("pages/modeles.py", at)
+        assert "Aucune SIAE conventionnée dans l'entrepôt" in textes(at)
+        assert at.download_button(key="modele_vierge")  # the blank workbook needs no data
         run("pages/import_retours.py", at)
         deposer(at, *[(p.name, p.read_bytes()) for p in sorted(fixtures.glob("*.csv"))])
         assert "5 fichiers vérifiés : 5 acceptés, 0 refusé" in textes(at)
