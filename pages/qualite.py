@@ -73,8 +73,8 @@ with onglets[1]:
         st.success(f"Toutes les SIAE de la sélection ont envoyé leurs quatre retours {f.annee} : personne à "
                    "relancer.", icon="🎉")
     else:
-        st.caption(f"{pluriel(relancer.height, 'SIAE', 'SIAE')} à qui il manque au moins un retour {f.annee}, celles qui "
-                   "ont le moins envoyé en premier. Exportez la liste pour préparer les relances.")
+        st.caption(f"{pluriel(relancer.height, 'SIAE', 'SIAE')} à qui il manque au moins un retour {f.annee}, "
+                   "celles qui ont le moins envoyé en premier. Exportez la liste pour préparer les relances.")
         retours.grille(
             page.table_export(retours.relance_affichage(relancer), [
                 "raison_sociale", "siret", "type_siae", "bassin", "retours_manquants", "retours_refuses",

@@ -279,8 +279,9 @@ def verifier(fichiers: list[tuple[str, bytes]], communes: set[str] | None = None
                 try:
                     result, _ = check_file(_ecrire(folder, i, name, content), communes, name)
                 except Exception as exc:  # a loader bug must read as a sentence, not a traceback
+                    detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                     result.problems.append(Problem(name, None, None, None, None,
-                                                   f"vérification impossible : {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"))
+                                                   f"vérification impossible : {detail}"))
                     result.status = REJECTED
                     incident = True
             out[i] = Verification(name, len(content), sha, result, content, trop_gros, incident)
@@ -602,7 +603,8 @@ def style_depot() -> None:
     st.html(DEPOT_CSS.replace("__LIMITE__", str(limite_mo())))
 
 
-def libelle_chargement(df: pl.DataFrame, load_id: int, date_col: str = "loaded_at", fichier_col: str = "fichier") -> str:
+def libelle_chargement(df: pl.DataFrame, load_id: int, date_col: str = "loaded_at",
+                       fichier_col: str = "fichier") -> str:
     """"n° 7 · finances_b.csv · 27/11/2026 10:03", to pick a load in a list."""
     row = df.filter(pl.col("load_id") == load_id).row(0, named=True)
     return f"n° {load_id} · {row[fichier_col]} · {date_fr(row[date_col])}"
