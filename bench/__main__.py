@@ -313,7 +313,7 @@ def main(argv=None) -> int:
         elif not args.no_pages:
             r["sessions"] = {"statut": "ignore", "note": "option --no-browser"}
     step(None)
-    r["machine"]["autres_processus_coeurs"] = other_load.cores()
+    r["machine"]["autres_processus_coeurs"] = other_load.cores(r["sessions"].get("cpu_navigateur_s", 0.0))
     r["etapes_s"] = step.durations
     r["duree_bench_s"] = time.perf_counter() - t_start
     table = build_table(args, r)

@@ -148,10 +148,11 @@ class OtherLoad:
     def __init__(self):
         self.t0, self.busy0, self.own0 = time.perf_counter(), _busy_cpu_seconds(), _own_cpu_seconds()
 
-    def cores(self) -> float | None:
+    def cores(self, also_ours: float = 0.0) -> float | None:
+        """`also_ours`: CPU seconds of our descendants that the kernel does not count as ours."""
         busy = _busy_cpu_seconds()
         if busy is None or self.busy0 is None:
             return None
         elapsed = time.perf_counter() - self.t0
-        other = (busy - self.busy0) - (_own_cpu_seconds() - self.own0)
+        other = (busy - self.busy0) - (_own_cpu_seconds() - self.own0) - also_ours
         return max(0.0, other / elapsed) if elapsed > 0 else None

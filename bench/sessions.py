@@ -66,6 +66,21 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait(timeout=10)
 
 
+def _browser_cpu(server_pid: int) -> float:
+    """CPU seconds of our other descendants (playwright's driver, Chromium): they are not
+    reaped into our own rusage, so the "other processes" figure must not count them."""
+    total = 0.0
+    for p in psutil.Process().children(recursive=True):
+        try:
+            if p.pid == server_pid or server_pid in {a.pid for a in p.parents()}:
+                continue
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
 def _shows_exception(page) -> bool:
     try:
         return bool(page.evaluate("() => !!document.querySelector('[data-testid=\"stException\"]')"))
@@ -143,6 +158,7 @@ def measure(link: Path, n_sessions: int = 10, app: Path = ROOT / "app.py", timeo
                 if errors:
                     res["erreurs"] = errors[:5]
             finally:
+                res["cpu_navigateur_s"] = _browser_cpu(proc.pid)
                 browser.close()
         res["rss_pic"] = max(sampler.peak, res.get("rss_sessions", 0))
     except Exception as exc:  # noqa: BLE001 - the bench reports, it does not crash
