@@ -55,8 +55,7 @@ def test_two_runs_give_identical_bytes(tmp_path, fmt):
 
 def test_bundled_seed_is_what_the_generator_writes(tmp_path):
     bundled = ROOT / "seed_data" / "returns"
-    if not bundled.is_dir():
-        pytest.skip("seed_data/returns not generated yet")
+    assert bundled.is_dir(), "the bundled seed is missing: run python seed_data/generate.py"
     g.generate(tmp_path, *g.SCALES["reunion"][:2], last_year=2025, fmt="messy")
     assert _files(tmp_path) == _files(bundled), "run `python seed_data/generate.py` and commit seed_data/returns"
 
@@ -302,9 +301,7 @@ def test_est_workbooks_hold_real_dates_and_numbers(messy):
 
 
 def test_seed_loads_without_rejection(messy, tmp_path):
-    load = pytest.importorskip("loaders.load")
-    if not hasattr(load, "load_files"):
-        pytest.skip("loader not written yet")
+    from loaders import load
     results = load.load_files([messy], tmp_path / "wh" / "iae.duckdb", user="test")
     rejected = [(r.name, [(p.ligne, p.colonne, p.valeur, p.regle) for p in r.errors][:3])
                 for r in results if r.status == load.REJECTED]
