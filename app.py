@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-from ui import data, filters, navigation, page
+from ui import acces, data, filters, navigation, page
 
 st.set_page_config(page_title="Observatoire IAE", page_icon="📊", layout="wide",
                    initial_sidebar_state="expanded")
 
 page.style_global()
 
-ROLE = "admin"  # sign-in (a later issue) sets the role; ui.data.scope_courant() then narrows the data
-specs = navigation.pages_for(ROLE)
+user = acces.porte()  # signs in, or stops the run with the reason
+specs = navigation.pages_for(user.role)
 sections: dict[str, list] = {}
 for spec in specs:
     sections.setdefault(spec.section, []).append(
@@ -27,6 +27,7 @@ if missing:
     st.sidebar.info("Les filtres apparaîtront quand des données seront chargées.")
 else:
     st.sidebar.caption(f"Données : entrepôt {data.libelle_version()}")
+    acces.choix_diffusion(user)
 
 if missing and current_spec.needs_data:
     page.sans_donnees(current_spec.title, missing)

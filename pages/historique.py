@@ -3,10 +3,7 @@ warehouse versions, and going back to an earlier one (as a new version: nothing 
 
 import streamlit as st
 
-from ui import data, export, page, retours
-from ui.format import fmt_nombre
-from warehouse import audit
-from warehouse.db import db_path
+from ui import acces, data, export, page, retours
 
 RESTAURE = "_historique_restauration"
 
@@ -86,6 +83,8 @@ else:
     en_service = versions.filter(versions["en_service"])["version"].to_list()
     if not anciennes:
         st.caption("Une seule version pour l'instant : rien à restaurer.")
+    elif not acces.est_admin():
+        st.caption("Seul un administrateur peut remettre en service une version antérieure.")
     else:
         with st.container(border=True):
             st.markdown("**Revenir à une version antérieure**")
@@ -102,12 +101,3 @@ else:
     st.code("python -m warehouse versions      # lister les versions (* = en service)\n"
             "python -m warehouse restore N     # remettre en service la version N (copiée en nouvelle version)",
             language="bash")
-
-journal = audit.read(db_path())
-if not journal.is_empty():
-    with st.expander(f"Journal des actions ({fmt_nombre(journal.height)})"):
-        st.caption("Chargements, restaurations et effacements, du plus récent au plus ancien (fichier "
-                   "« iae.duckdb.audit.jsonl » à côté de l'entrepôt).")
-        st.dataframe(retours.journal_affichage(journal), hide_index=True,
-                     column_config=retours.config_colonnes(retours.JOURNAL_COLONNES), key="journal",
-                     height=retours.hauteur(journal.height, 360))

@@ -65,24 +65,27 @@ def test_territoire_hand_values(con):
     assert row["ratio_public_ca"] == pytest.approx(182000 / 525000)
 
 
-def test_scope_limits_every_query_in_sql(con):
+def test_scope_limits_rows_about_one_siae_in_sql_and_keeps_aggregates(con):
+    """A committee (basins) or a structure (SIRETs) sees rows about one SIAE only in its
+    scope; aggregates cover every SIAE (a committee compares its basin with the others)."""
     sud = Scope(bassins=("SUD",))
     f = Filters(2024)
     assert set(q.siae(con, f, sud)["bassin"]) == {"SUD"}
-    assert "TOUS" not in q.territoire(con, f, sud)["bassin"].to_list()  # a total would include other basins
-    assert q.territoire(con, f, sud, par_bassin=True)["bassin"].to_list() == ["SUD"]
-    assert q.bassins(con, f, sud)["bassin"].to_list() == ["SUD"]
-    assert q.publics(con, f, sud).filter(pl.col("dimension") == "sexe")["nb_salaries"].sum() == 1  # B03 only
-    assert q.fiche_siae(con, f, sud, siret=A).is_empty()
+    assert q.siae(con, Filters(2024, bassins=("NORD",)), sud).is_empty()  # a filter never widens the scope
+    assert q.fiche_siae(con, f, sud, siret=A).is_empty()  # A is in NORD
+    assert q.mediane_groupe_siae(con, f, sud, siret=A).is_empty()
+    assert q.territoire(con, f, sud)["bassin"].to_list() == ["TOUS"]
+    assert q.bassins(con, f, sud)["bassin"].to_list() == ["NORD", "OUEST", "SUD"]
+    assert q.publics(con, f, sud).filter(pl.col("dimension") == "sexe")["nb_salaries"].sum() == 5
     one = Scope(sirets=(A,))
     assert q.siae(con, f, one)["siret"].to_list() == [A]
-    assert q.territoire(con, f, one).is_empty()  # a structure does not see territory totals
+    assert q.fiche_siae(con, f, one, siret=B).is_empty()
+    assert q.territoire(con, f, one).height == 1
     nothing = Scope(bassins=())
-    assert q.siae(con, f, nothing).is_empty() and q.annees(con, f, nothing).is_empty()
-    aggregates_only = Scope(detail="territoire")
-    assert q.siae(con, f, aggregates_only).is_empty()
-    assert q.fiche_siae(con, f, aggregates_only, siret=A).is_empty()
-    assert q.territoire(con, f, aggregates_only).height == 1
+    for name in ("siae", "annees", "bassins", "territoire", "publics", "sorties", "financement", "offre",
+                 "medianes_siae"):
+        got = getattr(q, name)(con, f, nothing)
+        assert got.is_empty() or (name == "medianes_siae" and got["nb_siae"][0] == 0), name
 
 
 def test_siae_search_sort_and_incomplete_returns(con):

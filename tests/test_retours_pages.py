@@ -161,17 +161,6 @@ def test_quality_page_follows_the_global_filters(fixe):
     assert metrics(at)["Taux de retour"] == f"100{NNBSP}%"
 
 
-def test_quality_page_for_a_territory_only_profile(fixe, monkeypatch):
-    """A profile that sees aggregates only (a CTA) gets the rates, not the structures."""
-    from ui import data
-
-    monkeypatch.setattr(data, "scope_courant", lambda: Scope(detail="territoire"))
-    at = run("pages/qualite.py")
-    assert metrics(at)["Taux de retour"] == f"60{NNBSP}%"
-    assert "le détail par structure (matrice, relances" in textes(at)
-    assert [set(d.value.columns) & {"raison_sociale"} for d in at.dataframe] == [set()]
-
-
 # ---------- Importer des retours ----------
 
 def test_import_page_before_any_file(fixe):
@@ -490,8 +479,7 @@ def test_return_queries_apply_the_scope(fixe):
         assert queries_retours.chargements(con, f, nord).is_empty()  # files are seen whole, or not at all
         assert queries_retours.problemes(con, f, nord, load_id=1).is_empty()
         assert queries_retours.suivi(con, f, Scope(sirets=())).is_empty()
-        assert queries_retours.suivi(con, f, Scope(detail="territoire")).is_empty()
-        assert queries_retours.comptes_retours(con, f, Scope(detail="territoire"))["nb_attendus"][0] == 20
+        assert queries_retours.suivi(con, f, Scope(bassins=(), sirets=())).is_empty()
         assert queries_retours.chargements(con, f, Scope.admin()).height == 5
         assert queries_retours.conventions(con, f, Scope(sirets=(A,)))["siret"].to_list() == [A]
         assert len(queries_retours.communes(con, f, Scope.admin())) == 24

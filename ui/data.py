@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+from ui import acces
 from warehouse import queries
 from warehouse.db import WarehouseError, connect_read, current_file, db_path
 from warehouse.queries import Filters, Scope
@@ -27,9 +28,8 @@ def version() -> Path | None:
 
 
 def scope_courant() -> Scope:
-    """What the current user may see. The one place a future sign-in (roles admin, agent,
-    cta, structure) will decide it; today every user sees everything."""
-    return Scope.admin()
+    """What the current user may see (ui.acces: role and scope from the sign-in)."""
+    return acces.scope_courant()
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

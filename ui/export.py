@@ -6,6 +6,15 @@ then reads accents right), decimal comma, percentages as 42,5 under a header end
 "(%)". XLSX: percentages as fractions with a % format, euros with a € format, a sheet with
 the filters of the export and one with the definitions of its indicators.
 Files are built when the user clicks (st.download_button(data=callable)).
+
+Hardening: a text cell starting with "=", "+", "-", "@" (or a tab or carriage return) is
+written with a leading apostrophe, so a raison sociale such as "=HYPERLINK(...)" sent in a
+return is never run as a formula by the spreadsheet that opens the export. Numbers are
+written as numbers and keep their sign.
+
+Statistical secrecy: a cell hidden by warehouse.secrecy is written "s" (the INSEE
+convention) and the table gets a column saying why; the "Filtres" sheet says that secrecy
+was applied.
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ import csv
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import polars as pl
@@ -41,12 +50,45 @@ class Table:
     suffixe: tuple[str, ...] = ()  # the filters as short file name parts
     titres: tuple[tuple[str, str], ...] = ()
     unites: tuple[tuple[str, str], ...] = ()
+    diffusion: bool = False  # statistical secrecy was applied (a table for circulation)
 
     def titre_colonne(self, col: str) -> str:
         return dict(self.titres).get(col) or labels.colonne(col)
 
     def unite(self, col: str) -> str:
         return dict(self.unites).get(col) or labels.unite(col)
+
+
+SECRET = "s"  # a cell hidden by statistical secrecy, as INSEE writes it
+SECRET_COLONNE = "secret_statistique"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutraliser(text: str) -> str:
+    """Text that a spreadsheet would read as a formula, made inert."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def masques(t: Table) -> dict[str, list[str | None]]:
+    """For each shown column that lost cells to statistical secrecy, why, row by row."""
+    return {c: t.df[f"_secret_{c}"].to_list() for c in t.colonnes
+            if f"_secret_{c}" in t.df.columns and t.df[f"_secret_{c}"].null_count() < t.df.height}
+
+
+def avec_secret(t: Table) -> Table:
+    """The table with a column saying which cells of each row are hidden, and why."""
+    hidden = masques(t)
+    if not hidden or SECRET_COLONNE in t.colonnes:
+        return t
+    lines = [
+        " ; ".join(f"{t.titre_colonne(c)} : {why[i].removeprefix('secret statistique : ')}"
+                   for c, why in hidden.items() if why[i]) or None
+        for i in range(t.df.height)
+    ]
+    return replace(t, df=t.df.with_columns(pl.Series(SECRET_COLONNE, lines, dtype=pl.String)),
+                   colonnes=(*t.colonnes, SECRET_COLONNE), diffusion=True,
+                   titres=(*t.titres, (SECRET_COLONNE, "Secret statistique")),
+                   unites=(*t.unites, (SECRET_COLONNE, "texte")))
 
 
 def _slug(text: str) -> str:
@@ -68,18 +110,32 @@ def codes_en_libelles(df: pl.DataFrame) -> pl.DataFrame:
     return df
 
 
+def _cellule_csv(v, unit: str, secret: bool) -> str:
+    if secret:
+        return SECRET
+    if v is None:
+        return ""
+    return neutraliser(v) if isinstance(v, str) else csv_nombre(v, unit)
+
+
 def csv_bytes(t: Table) -> bytes:
+    t = avec_secret(t)
+    hidden = masques(t)
     df = codes_en_libelles(t.df.select(list(t.colonnes)))
     out = io.StringIO()
     w = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     units = [t.unite(c) for c in t.colonnes]
-    w.writerow([t.titre_colonne(c) + (" (%)" if u == "pourcentage" else "") for c, u in zip(t.colonnes, units)])
-    for row in df.iter_rows():
-        w.writerow([csv_nombre(v, u) if v is not None else "" for v, u in zip(row, units)])
+    w.writerow([neutraliser(t.titre_colonne(c)) + (" (%)" if u == "pourcentage" else "")
+                for c, u in zip(t.colonnes, units)])
+    for i, row in enumerate(df.iter_rows()):
+        w.writerow([_cellule_csv(v, u, bool(hidden.get(c) and hidden[c][i]))
+                    for c, v, u in zip(t.colonnes, row, units)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def xlsx_bytes(t: Table, *, version: str = "") -> bytes:
+    t = avec_secret(t)
+    hidden = masques(t)
     df = codes_en_libelles(t.df.select(list(t.colonnes)))
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "nan_inf_to_errors": True})
@@ -95,7 +151,10 @@ def xlsx_bytes(t: Table, *, version: str = "") -> bytes:
         width = max([len(t.titre_colonne(col)) * 0.9, 10] + [len(str(v)) for v in df[col].head(200).to_list()])
         ws.set_column(j, j, min(width + 2, 48), formats.get(unit, text))
     for i, row in enumerate(df.iter_rows(), start=1):
-        for j, (v, unit) in enumerate(zip(row, units)):
+        for j, (col, v, unit) in enumerate(zip(t.colonnes, row, units)):
+            if col in hidden and hidden[col][i - 1]:
+                ws.write_string(i, j, SECRET)
+                continue
             if v is None:
                 continue  # an empty cell: unknown, never 0
             if unit == "booleen" or isinstance(v, bool):
@@ -103,7 +162,7 @@ def xlsx_bytes(t: Table, *, version: str = "") -> bytes:
             elif isinstance(v, (int, float)):
                 ws.write_number(i, j, v, formats.get(unit, text))
             else:
-                ws.write_string(i, j, str(v))
+                ws.write_string(i, j, neutraliser(str(v)))
     ws.freeze_panes(1, 0)
     if df.height:
         ws.autofilter(0, 0, df.height, len(t.colonnes) - 1)
@@ -111,10 +170,14 @@ def xlsx_bytes(t: Table, *, version: str = "") -> bytes:
     info = wb.add_worksheet("Filtres")
     info.set_column(0, 0, 28)
     info.set_column(1, 1, 90)
-    lines = [("Export", t.titre), *t.filtres,
+    lines = [("Export", t.titre), *((k, neutraliser(v)) for k, v in t.filtres),
              ("Date de l'export", datetime.now().strftime("%d/%m/%Y %H:%M")),
              ("Lignes", str(df.height)),
              ("Cellule vide", "valeur inconnue : retour non reçu, ou rapport dont le dénominateur est nul")]
+    if t.diffusion:
+        lines.append(("Secret statistique", f"appliqué : « {SECRET} » marque une valeur masquée, la colonne "
+                      "« Secret statistique » dit pourquoi (trop peu de personnes ou de structures, ou case "
+                      "qui permettrait de recalculer une valeur masquée)."))
     if version:
         lines.append(("Version de l'entrepôt", version))
     for i, (k, v) in enumerate(lines):

@@ -1,7 +1,7 @@
 """The pages of the app, in one list: adding a page is adding a line here.
 
-`roles` says who may open a page once sign-in exists (admin, agent, cta, structure);
-today everybody is "admin". Icons are emoji: ":material/…:" icons load a font from the
+`roles` says who may open a page (warehouse.roles: admin, agent, cta, structure): a page a
+role may not open is not in its navigation, so its URL opens the default page. Icons are emoji: ":material/…:" icons load a font from the
 internet, which the State's networks may block.
 
 A page's URL is its file name (`/bassins`). Because a `pages/` folder exists, Streamlit
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ROLES = ("admin", "agent", "cta", "structure")
+from warehouse.roles import ROLES
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class PageSpec:
     title: str
     icon: str
     section: str
-    roles: tuple[str, ...] = ROLES
+    roles: tuple[str, ...] = tuple(ROLES)
     default: bool = False
     needs_data: bool = True  # hidden behind the "no data yet" message when the warehouse is empty
 
@@ -38,8 +38,8 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/vue_ensemble.py", "Vue d'ensemble", "🏠", "Tableau de bord", default=True),
     PageSpec("pages/bassins.py", "Bassins", "🗺️", "Tableau de bord"),
-    PageSpec("pages/structures.py", "Structures", "🏢", "Tableau de bord", roles=("admin", "agent", "structure")),
-    PageSpec("pages/fiche_siae.py", "Fiche SIAE", "📇", "Tableau de bord", roles=("admin", "agent", "structure")),
+    PageSpec("pages/structures.py", "Structures", "🏢", "Tableau de bord"),
+    PageSpec("pages/fiche_siae.py", "Fiche SIAE", "📇", "Tableau de bord"),
     PageSpec("pages/publics.py", "Publics", "👥", "Thèmes"),
     PageSpec("pages/personnel.py", "Personnel", "🧑‍🏫", "Thèmes"),
     PageSpec("pages/finances.py", "Finances", "💶", "Thèmes"),
@@ -49,6 +49,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/historique.py", "Historique des chargements", "🕘", "Retours", roles=("admin", "agent"),
              needs_data=False),
     PageSpec("pages/modeles.py", "Modèles de retour", "📄", "Retours", needs_data=False),
+    PageSpec("pages/administration.py", "Utilisateurs et journal", "🔐", "Retours", roles=("admin",),
+             needs_data=False),
     PageSpec("pages/referentiel.py", "Référentiel des indicateurs", "📖", "Aide",
              needs_data=False),
 )

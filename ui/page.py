@@ -10,7 +10,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from ui import data, export, labels
+from ui import acces, data, export, labels
 from ui.format import VIDE, fmt_evolution, fmt_valeur
 from warehouse.queries import Filters
 
@@ -83,7 +83,7 @@ def metrique(col: str, row: dict | None, prev: dict | None = None, tendance: lis
         exact = f"\n\nValeur exacte : {fmt_valeur(value, unit)}."
     where.metric(
         libelle or labels.colonne(col),
-        fmt_valeur(value, unit, court=True),
+        "secret" if secret else fmt_valeur(value, unit, court=True),
         delta=delta,
         delta_color=sens,
         help=labels.aide(col) + exact + (f"\n\nValeur masquée : {secret}." if secret else "")
@@ -128,6 +128,7 @@ def tableau(t: export.Table, *, key: str, hauteur: int | str = "auto", vide: str
     if t.df.is_empty():
         st.info(vide or "Aucune ligne pour cette sélection.")
         return None
+    t = export.avec_secret(t)
     shown = export.codes_en_libelles(t.df.select(list(t.colonnes)))
     config = _column_config(t)
     if fige and fige in config:
@@ -140,13 +141,19 @@ def tableau(t: export.Table, *, key: str, hauteur: int | str = "auto", vide: str
     return rows[0] if rows else None
 
 
+def _fichier(t: export.Table, fmt: str, version: str) -> bytes:
+    """The export's bytes, built on click, with a line in the audit log."""
+    acces.noter_export(export.nom_fichier(t, fmt), t.df.height, t.diffusion)
+    return export.xlsx_bytes(t, version=version) if fmt == "xlsx" else export.csv_bytes(t)
+
+
 def boutons_export(t: export.Table, *, key: str) -> None:
     version = data.libelle_version()
     c1, c2, _ = st.columns([1, 1, 4], gap="small")
-    c1.download_button("⬇️ Excel (.xlsx)", data=lambda: export.xlsx_bytes(t, version=version),
+    c1.download_button("⬇️ Excel (.xlsx)", data=lambda: _fichier(t, "xlsx", version),
                        file_name=export.nom_fichier(t, "xlsx"), mime=export.MIME["xlsx"], key=f"xlsx_{key}",
                        on_click="ignore", help="Le tableau tel qu'affiché, avec les filtres, au format Excel.")
-    c2.download_button("⬇️ CSV (;)", data=lambda: export.csv_bytes(t), file_name=export.nom_fichier(t, "csv"),
+    c2.download_button("⬇️ CSV (;)", data=lambda: _fichier(t, "csv", version), file_name=export.nom_fichier(t, "csv"),
                        mime=export.MIME["csv"], key=f"csv_{key}", on_click="ignore",
                        help="Séparateur « ; », virgule décimale, UTF-8 : s'ouvre directement dans Excel.")
 
@@ -157,10 +164,16 @@ def graphique(builder: Callable[[], alt.Chart], df: pl.DataFrame, *, vide: str, 
         st.info(vide)
         return
     st.altair_chart(builder(), key=key)
+    if any(c.startswith("_secret_") and df[c].null_count() < df.height for c in df.columns):
+        st.caption("🔒 Certaines valeurs ne sont pas tracées : elles sont masquées par le secret statistique "
+                   "(le tableau dit pourquoi).")
 
 
 def table_export(df: pl.DataFrame, colonnes, nom: str, titre: str, f: Filters, **extra) -> export.Table:
     """An export.Table carrying the global filters in its file name and its "Filtres" sheet."""
+    if data.scope_courant().secret_statistique:
+        extra.setdefault("diffusion", True)
+        extra["suffixe"] = (*extra.get("suffixe", ()), "diffusion")
     return export.Table(
         df=df, colonnes=tuple(colonnes), nom=nom, titre=titre,
         filtres=(("Année", str(f.annee)),

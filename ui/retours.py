@@ -9,7 +9,6 @@ st.file_uploader, tests may feed it directly. It uses the loader of the command 
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import shutil
 import tempfile
@@ -27,7 +26,7 @@ from loaders.contract import COMMUNES_REUNION, REPORT_COLUMNS, TEMPLATES
 from loaders.load import LOADED, REJECTED, STATUS_LABELS, UNCHANGED, FileResult, _holds_communes, check_file, load_files
 from loaders.report import ERROR, WARNING, Problem, to_csv
 from loaders.template import blank_workbook, prefill_rows, prefilled_workbook
-from ui import data, export, labels, page
+from ui import acces, data, export, labels, page
 from ui.charts import finish
 from ui.format import NNBSP, VIDE, fmt_nombre, fmt_valeur
 from warehouse import queries_retours
@@ -61,20 +60,6 @@ def lire(nom: str, filters: Filters | None = None, **options) -> pl.DataFrame:
         raise data.DonneesIndisponibles(
             "L'entrepôt de données ne peut pas être lu. Il a peut-être été créé par une version plus ancienne "
             f"de l'outil : rechargez les retours. Détail technique : {str(exc).splitlines()[0]}") from exc
-
-
-def utilisateur() -> str:
-    """Who is recorded in the load history and the audit log for an action in the app.
-
-    The signed-in user once sign-in exists; until then the account running the app, marked
-    as coming from the browser so the history tells it apart from the command line.
-    """
-    try:
-        if st.user.get("is_logged_in", False):
-            return str(st.user.get("email") or st.user.get("name"))
-    except Exception:  # no sign-in configured: st.user is empty or unavailable
-        pass
-    return f"{getpass.getuser()} (application)"
 
 
 def date_fr(v) -> str:
@@ -298,6 +283,8 @@ def charger(verifs: list[Verification], user: str | None = None,
     `avec_refus`: pass the refused files too, so the load history keeps their report and
     suivi_retours marks their returns "refusé" (the loader rejects them again, storing nothing).
     """
+    if not acces.peut_importer():
+        raise PermissionError("Votre profil ne permet pas de charger des retours.")
     acceptes = [v for v in verifs if v.accepte or (avec_refus and v.consignable)]
     if not acceptes:
         return []
@@ -306,7 +293,8 @@ def charger(verifs: list[Verification], user: str | None = None,
         names = {}
         for i, v in enumerate(acceptes):
             names[_ecrire(folder, i, v.name, v.data)] = v.name
-        return load_files(list(names), db_path(), user=user or utilisateur(), progress=progress, names=names)
+        return load_files(list(names), db_path(), user=user or acces.nom_utilisateur(), progress=progress,
+                          names=names)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -691,9 +679,12 @@ def restaurer(numero: int, cle_message: str, cle_confirmation: str) -> None:
     from warehouse.db import restore
 
     link = db_path()
+    if not acces.est_admin():
+        st.session_state[cle_message] = (False, "Seul un administrateur peut restaurer une version.")
+        return
     try:
         cible = restore(link, numero)
-        audit.record(link, "restauration", utilisateur(), version=numero)
+        audit.record(link, "restauration", acces.nom_utilisateur(), version=numero)
     except (WarehouseError, OSError) as exc:
         st.session_state[cle_message] = (False, f"La restauration n'a pas pu se faire ; rien n'a changé. "
                                                 f"Détail : {exc}")

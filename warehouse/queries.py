@@ -12,36 +12,47 @@ of the public, funding by funder) and medians used as a point of comparison.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import polars as pl
+
+from warehouse import secrecy, settings
+from warehouse.secrecy import Spec
 
 ALL = "TOUS"  # the total rows of indicateurs_territoire
 
 
 @dataclass(frozen=True)
 class Scope:
-    """What a user may see. `None` means no restriction.
+    """What a user may see (warehouse.roles builds it from the user's role).
 
-    detail "siae": rows about one structure may be shown; "territoire": only aggregates
-    (a future CTA role, for instance). `secret_statistique`: territory tables come with the
-    cells that could single out a person or a structure hidden (warehouse.secrecy), as for
-    a committee or a structure.
+    `bassins` / `sirets`: rows about one SIAE only in these basins / for these SIAE (None:
+    no restriction; an empty tuple: none). Aggregates (territory tables, distributions,
+    funding, medians) always cover every SIAE: a committee compares its basin with the
+    others, a structure compares itself with its peers. `secret_statistique`: aggregates
+    come with the cells that could single out a person or a structure hidden
+    (warehouse.secrecy). `personnes`: rows about persons or files (load reports quote the
+    rows of a file): admin and agent only.
     """
 
     bassins: tuple[str, ...] | None = None
     sirets: tuple[str, ...] | None = None
-    detail: str = "siae"
     secret_statistique: bool = False
+    personnes: bool = True
 
     @classmethod
     def admin(cls) -> Scope:
         return cls()
 
     @property
+    def vide(self) -> bool:
+        """Nothing at all may be seen (an unknown user)."""
+        return (self.bassins is not None and not self.bassins) or (self.sirets is not None and not self.sirets)
+
+    @property
     def voit_siae(self) -> bool:
-        return self.detail == "siae"
+        return not self.vide
 
 
 @dataclass(frozen=True)
@@ -81,18 +92,20 @@ def _params(f: Filters, scope: Scope) -> dict:
         bassins=_list(f.bassins),
         scope_bassins=_list(scope.bassins) if scope.bassins is not None else None,
         scope_sirets=_list(scope.sirets) if scope.sirets is not None else None,
-        scope_vide=(scope.bassins is not None and not scope.bassins)
-        or (scope.sirets is not None and not scope.sirets),
+        scope_vide=scope.vide,
         voit_siae=scope.voit_siae,
+        personnes=scope.personnes and scope.bassins is None and scope.sirets is None,
     )
 
 
-# Conditions shared by every query on a per-SIAE view (columns bassin, type_siae, siret).
+# Rows about one SIAE (columns bassin, type_siae, siret): only those of the user's scope.
 SCOPE_SIAE = """
     not $scope_vide
     and ($scope_bassins::varchar[] is null or list_contains($scope_bassins::varchar[], bassin))
     and ($scope_sirets::varchar[] is null or list_contains($scope_sirets::varchar[], siret))
 """
+# Aggregates cover every SIAE (secrecy protects them); an unknown user sees nothing at all.
+SCOPE_AGREGATS = "not $scope_vide"
 FILTER_SIAE = """
     ($bassins::varchar[] is null or list_contains($bassins::varchar[], bassin))
     and ($types::varchar[] is null or list_contains($types::varchar[], type_siae))
@@ -109,7 +122,7 @@ def annees(con, f: Filters, scope: Scope) -> pl.DataFrame:
             count(*) as nb_siae,
             bool_or(retour_structure or retour_salaries or retour_personnel or retour_finances) as avec_retour
         from indicateurs_siae
-        where {SCOPE_SIAE}
+        where {SCOPE_AGREGATS}
         group by annee
         order by annee
     """, **_params(f, scope))
@@ -120,7 +133,7 @@ def bassins(con, f: Filters, scope: Scope) -> pl.DataFrame:
     return _run(con, f"""
         select distinct bassin
         from indicateurs_siae
-        where {SCOPE_SIAE} and bassin is not null
+        where {SCOPE_AGREGATS} and bassin is not null
         order by bassin
     """, **_params(f, scope))
 
@@ -129,7 +142,7 @@ def types_siae(con, f: Filters, scope: Scope) -> pl.DataFrame:
     return _run(con, f"""
         select distinct type_siae
         from indicateurs_siae
-        where {SCOPE_SIAE}
+        where {SCOPE_AGREGATS}
         order by type_siae
     """, **_params(f, scope))
 
@@ -142,27 +155,21 @@ def territoire(con, f: Filters, scope: Scope, *, par_bassin: bool = False, par_t
 
     A dimension is detailed (one row per basin or type) when `par_bassin`/`par_type` asks for
     it or when the user picked some values; otherwise the view's "TOUS" total row is taken.
-    With one basin and one type picked, that gives exactly one row per year. A user whose
-    scope is limited to some basins never gets a "TOUS" basin row: it would include others.
+    With one basin and one type picked, that gives exactly one row per year.
     """
     p = _params(f, scope)
-    limited = scope.bassins is not None
     p.update(
-        detail_bassin=par_bassin or bool(f.bassins) or limited,
+        detail_bassin=par_bassin or bool(f.bassins),
         detail_type=par_type or bool(f.types),
         debut=f.annee if depuis is None else depuis,
     )
-    rows = _run(con, """
+    rows = _run(con, f"""
         select *
         from indicateurs_territoire
-        where annee between $debut and $annee
-          and not $scope_vide
-          and $scope_sirets::varchar[] is null
+        where annee between $debut and $annee and {SCOPE_AGREGATS}
           and case when $detail_bassin
                    then bassin <> 'TOUS'
                         and ($bassins::varchar[] is null or list_contains($bassins::varchar[], bassin))
-                        and ($scope_bassins::varchar[] is null
-                             or list_contains($scope_bassins::varchar[], bassin))
                    else bassin = 'TOUS' end
           and case when $detail_type
                    then type_siae <> 'TOUS'
@@ -179,14 +186,63 @@ def _secret(con, rows: pl.DataFrame, p: dict) -> pl.DataFrame:
     Secondary suppression needs every total and its parts, so the whole table of each year
     is protected first, then the selected rows are taken from it.
     """
-    from warehouse import secrecy, settings
-
     conf = settings.load()
     every = _run(con, "select * from indicateurs_territoire where annee between $debut and $annee "
                       "order by annee, bassin, type_siae", **p)
     protected = secrecy.protect(every, secrecy.TERRITOIRE, conf.seuil_personnes, conf.seuil_structures)
     return rows.select("annee", "bassin", "type_siae").join(
         protected, on=["annee", "bassin", "type_siae"], how="left", maintain_order="left")
+
+
+NON_RENSEIGNE = "∅"  # the key of a NULL modality in a protected cube ("TOUS" is the margin)
+
+
+def _cle(col: str) -> pl.Expr:
+    return pl.col(col).cast(pl.String).fill_null(NON_RENSEIGNE).alias("_cle")
+
+
+def _proteger(con, rows: pl.DataFrame, f: Filters, p: dict, *, vue: str, cle: str, mesures: dict[str, str],
+              spec, keys: tuple[str, ...] = ("annee",), filtre: str = "", colonne: str | None = None
+              ) -> pl.DataFrame:
+    """`rows` (sums over the selected SIAE, one row per `cle`) with secret cells set to NULL.
+
+    The sums a user can ask for are cells of one cube: `vue` summed by basin x type x `cle`
+    with every margin ("TOUS"). That cube is protected as a whole (primary and secondary
+    suppression, warehouse.secrecy), then the selection's cells are summed from it: a sum
+    that includes a hidden cell is hidden too. So no choice of filters gives two published
+    numbers whose difference is a hidden cell. `mesures`: output column -> SQL aggregate;
+    `spec` says which are person counts, money, structures, ratios; `colonne` is the column
+    of `rows` that holds `cle` (default: the same name).
+    """
+    conf = settings.load()
+    aggs = ", ".join(f"{expr} as {name}" for name, expr in mesures.items())
+    cube = _run(con, f"""
+        select {", ".join(keys)},
+            case when grouping(bassin) = 1 then 'TOUS' else bassin end as bassin,
+            case when grouping(type_siae) = 1 then 'TOUS' else type_siae end as type_siae,
+            case when grouping({cle}) = 1 then 'TOUS' else coalesce({cle}::varchar, '{NON_RENSEIGNE}') end as _cle,
+            {aggs}
+        from {vue}
+        where annee between $debut and $annee {filtre}
+        group by {", ".join(keys)}, cube(bassin, type_siae, {cle})
+        order by all
+    """, **p)
+    protected = secrecy.protect(cube, replace(spec, dims=("bassin", "type_siae", "_cle"), keys=keys),
+                                conf.seuil_personnes, conf.seuil_structures)
+    chosen = protected.filter(
+        pl.col("_cle") != secrecy.TOTAL,
+        pl.col("bassin").is_in(list(f.bassins)) if f.bassins else pl.col("bassin") == secrecy.TOTAL,
+        pl.col("type_siae").is_in(list(f.types)) if f.types else pl.col("type_siae") == secrecy.TOTAL,
+    )
+    reasons = [c for c in protected.columns if c.startswith("_secret_")]
+    summed = chosen.group_by([*keys, "_cle"]).agg(
+        *[pl.when(pl.col(m).null_count() > 0).then(None).otherwise(pl.col(m).sum()).alias(m) for m in mesures],
+        *[pl.col(r).drop_nulls().first().alias(r) for r in reasons],
+    )
+    on = [k for k in keys if k in rows.columns] + ["_cle"]
+    return (rows.drop([m for m in mesures if m in rows.columns]).with_columns(_cle(colonne or cle))
+            .join(summed.select(*on, *mesures, *reasons), on=on, how="left", maintain_order="left")
+            .select([*rows.columns, *reasons]))
 
 
 # ---------- structures ----------
@@ -247,7 +303,7 @@ def mediane_groupe_siae(con, f: Filters, scope: Scope, *, siret: str) -> pl.Data
     medians = ",\n".join(
         f"median(g.{c}) as {c}, count(g.{c}) as nb_valeurs_{c}" for c in MEDIAN_COLUMNS
     )
-    return _run(con, f"""
+    rows = _run(con, f"""
         with
         cible as (
             select annee, type_siae, bassin
@@ -265,6 +321,7 @@ def mediane_groupe_siae(con, f: Filters, scope: Scope, *, siret: str) -> pl.Data
         group by all
         order by cible.annee
     """, siret=siret, debut=debut, fin=fin, **_params(f, scope))
+    return _medianes_secretes(rows) if scope.secret_statistique else rows
 
 
 def medianes_siae(con, f: Filters, scope: Scope) -> pl.DataFrame:
@@ -272,39 +329,62 @@ def medianes_siae(con, f: Filters, scope: Scope) -> pl.DataFrame:
     medians = ",\n".join(
         f"median({c}) as {c}, count({c}) as nb_valeurs_{c}" for c in MEDIAN_COLUMNS
     )
-    return _run(con, f"""
+    rows = _run(con, f"""
         select count(*) as nb_siae, {medians}
         from indicateurs_siae
-        where annee = $annee and {SCOPE_SIAE} and {FILTER_SIAE}
+        where annee = $annee and {SCOPE_AGREGATS} and {FILTER_SIAE}
     """, **_params(f, scope))
+    return _medianes_secretes(rows) if scope.secret_statistique else rows
+
+
+def _medianes_secretes(rows: pl.DataFrame) -> pl.DataFrame:
+    """A median over fewer structures than the secrecy threshold is (nearly) one of them: hidden."""
+    seuil = settings.load().seuil_structures
+    reason = secrecy.REASON_STRUCTURES.format(n=seuil)
+    few = {c: pl.col(f"nb_valeurs_{c}") < seuil for c in MEDIAN_COLUMNS}
+    return rows.with_columns(
+        *[pl.when(cond).then(None).otherwise(pl.col(c)).alias(c) for c, cond in few.items()],
+        *[pl.when(cond).then(pl.lit(reason)).otherwise(None).alias(f"_secret_{c}") for c, cond in few.items()],
+    )
 
 
 # ---------- publics, sorties ----------
 
 def publics(con, f: Filters, scope: Scope) -> pl.DataFrame:
     """Integration employees present in the year, by characteristic, over the selected SIAE."""
-    return _run(con, f"""
+    p = _params(f, scope)
+    rows = _run(con, f"""
         select dimension, any_value(dimension_libelle) as dimension_libelle, modalite,
             any_value(libelle) as libelle, min(rang) as rang, sum(nb_salaries)::bigint as nb_salaries
         from publics_repartition
-        where annee = $annee and {SCOPE_SIAE} and {FILTER_SIAE}
+        where annee = $annee and {SCOPE_AGREGATS} and {FILTER_SIAE}
         group by dimension, modalite
         order by dimension, rang nulls last, modalite
-    """, **_params(f, scope))
+    """, **p)
+    if not scope.secret_statistique:
+        return rows
+    return _proteger(con, rows, f, dict(p, debut=f.annee), vue="publics_repartition", cle="modalite",
+                     keys=("annee", "dimension"), mesures={"nb_salaries": "sum(nb_salaries)::bigint"},
+                     spec=Spec(dims=(), persons=("nb_salaries",)))
 
 
 def sorties(con, f: Filters, scope: Scope) -> pl.DataFrame:
     """Exits of the year by reason, over the selected SIAE."""
-    return _run(con, f"""
+    p = _params(f, scope)
+    rows = _run(con, f"""
         select categorie, any_value(categorie_libelle) as categorie_libelle, any_value(dynamique) as dynamique,
             motif_sortie, any_value(motif_libelle) as motif_libelle, sum(nb_sorties)::bigint as nb_sorties
         from sorties_par_categorie
-        where annee = $annee and {SCOPE_SIAE} and {FILTER_SIAE}
+        where annee = $annee and {SCOPE_AGREGATS} and {FILTER_SIAE}
         group by categorie, motif_sortie
         order by case categorie when 'EMPLOI_DURABLE' then 0 when 'EMPLOI_TRANSITION' then 1
                  when 'SORTIE_POSITIVE' then 2 when 'AUTRE_SORTIE' then 3 else 4 end,
                  nb_sorties desc, motif_sortie
-    """, **_params(f, scope))
+    """, **p)
+    if not scope.secret_statistique:
+        return rows
+    return _proteger(con, rows, f, dict(p, debut=f.annee), vue="sorties_par_categorie", cle="motif_sortie",
+                     mesures={"nb_sorties": "sum(nb_sorties)::bigint"}, spec=Spec(dims=(), persons=("nb_sorties",)))
 
 
 # ---------- personnel ----------
@@ -322,29 +402,42 @@ def personnel(con, f: Filters, scope: Scope, *, par: str = "fonction", benevoles
     if par not in PERSONNEL_BY:
         raise ValueError(f"dimension inconnue : {par}")
     code, libelle = PERSONNEL_BY[par]
-    return _run(con, f"""
+    p = dict(_params(f, scope), benevoles=benevoles)
+    rows = _run(con, f"""
         select {code} as modalite, any_value({libelle}) as libelle,
             sum(nb_personnes)::bigint as nb_personnes, sum(etp_permanents) as etp_permanents
         from personnel_par_fonction
-        where annee = $annee and est_benevole = $benevoles and {SCOPE_SIAE} and {FILTER_SIAE}
+        where annee = $annee and est_benevole = $benevoles and {SCOPE_AGREGATS} and {FILTER_SIAE}
         group by {code}
         order by {code} nulls last
-    """, benevoles=benevoles, **_params(f, scope))
+    """, **p)
+    if not scope.secret_statistique:
+        return rows
+    return _proteger(con, rows, f, dict(p, debut=f.annee), vue="personnel_par_fonction", cle=code,
+                     colonne="modalite", filtre="and est_benevole = $benevoles",
+                     mesures={"nb_personnes": "sum(nb_personnes)::bigint", "etp_permanents": "sum(etp_permanents)"},
+                     spec=Spec(dims=(), persons=("nb_personnes",), derived={"etp_permanents": ("nb_personnes",)}))
 
 
 # ---------- finances ----------
 
 def financement(con, f: Filters, scope: Scope) -> pl.DataFrame:
     """Public funding by funder, years n-2..n, over the selected SIAE that sent their accounts."""
-    debut, fin = f.annees_n2
-    return _run(con, f"""
+    debut, _ = f.annees_n2
+    p = dict(_params(f, scope), debut=debut)
+    rows = _run(con, f"""
         select annee, financeur, any_value(financeur_libelle) as financeur_libelle, min(rang) as rang,
             sum(montant) as montant, count(distinct siret) as nb_siae
         from financement_par_financeur
-        where annee between $debut and $fin and {SCOPE_SIAE} and {FILTER_SIAE}
+        where annee between $debut and $annee and {SCOPE_AGREGATS} and {FILTER_SIAE}
         group by annee, financeur
         order by annee, rang
-    """, debut=debut, fin=fin, **_params(f, scope))
+    """, **p)
+    if not scope.secret_statistique:
+        return rows
+    return _proteger(con, rows, f, p, vue="financement_par_financeur", cle="financeur",
+                     mesures={"montant": "sum(montant)", "nb_siae": "count(distinct siret)"},
+                     spec=Spec(dims=(), money=("montant",), structures="nb_siae"))
 
 
 def offre(con, f: Filters, scope: Scope) -> pl.DataFrame:
@@ -352,9 +445,6 @@ def offre(con, f: Filters, scope: Scope) -> pl.DataFrame:
     return _run(con, f"""
         select *
         from offre_par_bassin
-        where annee = $annee and not $scope_vide
-          and ($scope_bassins::varchar[] is null or list_contains($scope_bassins::varchar[], bassin))
-          and $scope_sirets::varchar[] is null
-          and {FILTER_SIAE}
+        where annee = $annee and {SCOPE_AGREGATS} and {FILTER_SIAE}
         order by bassin, type_siae
     """, **_params(f, scope))

@@ -5,8 +5,8 @@ polars.DataFrame`, the scope is applied here, in SQL, and no ratio is computed h
 return rate comes from indicateurs_territoire; the rest are counts).
 
 Scope: rows about one SIAE need `scope.voit_siae`; the load history and the rejected files'
-reports are about files, not about one structure, and a file may carry several SIAE, so
-they are shown only to users whose scope is not limited to some basins or SIAE.
+reports are about files, not about one structure: a file may carry several SIAE, and its
+report quotes the rows of persons. They are shown only where `scope.personnes` (admin, agent).
 """
 
 from __future__ import annotations
@@ -15,11 +15,8 @@ import polars as pl
 
 from warehouse.queries import FILTER_SIAE, SCOPE_SIAE, Filters, Scope, _params, _run
 
-# Files are seen whole only by users who may see every SIAE (admin, agent).
-SCOPE_FICHIERS = """
-    not $scope_vide and $voit_siae
-    and $scope_bassins::varchar[] is null and $scope_sirets::varchar[] is null
-"""
+# Files are seen whole only by users who may see every SIAE and person-level rows (admin, agent).
+SCOPE_FICHIERS = "$personnes"
 
 
 def communes(con, f: Filters, scope: Scope) -> pl.DataFrame:
