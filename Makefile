@@ -3,6 +3,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell md5sum requirements.txt | cut -c1-8)
 PORT  ?= 8501
+ADDRESS ?= 127.0.0.1
 SCALE ?= reunion
 
 .PHONY: run test bench venv chromium seed clean
@@ -19,7 +20,7 @@ seed: venv
 	$(PY) -m loaders seed --if-empty --quiet
 
 run: seed
-	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
+	$(PY) -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
 # Browser tests drive Debian's Chromium; as root we install it, otherwise they skip and say why.
 chromium:
