@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import polars as pl
 import pytest
 
@@ -90,3 +92,33 @@ def test_projection_charts_are_larger():
     small = charts.barres_bassins(BASSINS, "taux_retour").to_dict()["config"]["axis"]["labelFontSize"]
     large = charts.barres_bassins(BASSINS, "taux_retour", grand=True).to_dict()["config"]["axis"]["labelFontSize"]
     assert large > small
+
+
+def _without_dataset_names(spec: dict) -> dict:
+    """A spec with its datasets listed in order instead of by name (names are content hashes)."""
+    names = list(spec["datasets"])
+    text = json.dumps({k: v for k, v in spec.items() if k != "datasets"}, sort_keys=True)
+    for i, name in enumerate(names):
+        text = text.replace(name, f"dataset{i}")
+    return {**json.loads(text), "datasets": [bytes(spec["datasets"][n]) for n in names]}
+
+
+@pytest.mark.parametrize("chart", _built(), ids=lambda c: c.to_dict()["title"]["text"])
+def test_app_sends_what_st_altair_chart_would_without_validating_again(chart):
+    """charts.vega_lite skips the schema validation of st.altair_chart (most of a page's rerun), so
+    the specs are validated here (to_dict validates) and must be those Streamlit would send."""
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    chart.to_dict(validate=True)
+    ours = charts.vega_lite(chart)
+    assert _without_dataset_names(ours) == _without_dataset_names(_convert_altair_to_vega_lite_spec(chart))
+    assert all(isinstance(d, bytes) for d in ours["datasets"].values())
+    # The chart keeps its frames: vega_lite names them only for the time of the conversion.
+    assert all(isinstance(rows, list) for rows in chart.to_dict()["datasets"].values())
+
+
+def test_settings_are_shared_not_copied_per_chart():
+    """finish sets the configuration in place (copying a layered chart was most of its build time)."""
+    a, b = charts.tendance(TERR, "nb_salaries"), charts.barres_bassins(BASSINS, "taux_retour")
+    assert a.config is b.config is charts.CONFIG[False]
+    assert charts.barres_bassins(BASSINS, "taux_retour", grand=True).config is charts.CONFIG[True]

@@ -8,8 +8,11 @@ reads "2 025". Pages check for empty frames before calling these and say why.
 
 from __future__ import annotations
 
+import hashlib
+
 import altair as alt
 import polars as pl
+from altair import utils
 
 from ui import labels
 from ui.format import VEGA_FORMAT, VEGA_LOCALE, VIDE
@@ -65,17 +68,76 @@ def _title(text: str, subtitle: str | None = None) -> alt.Title:
     return alt.Title(text, subtitle=subtitle or alt.Undefined, anchor="start")
 
 
-def finish(chart: alt.Chart, *, grand: bool = False) -> alt.Chart:
-    """French locale, readable sizes (larger for projection), no chart-editor menu."""
-    size = 22 if grand else 13
-    return (
-        chart.configure(locale=VEGA_LOCALE)
-        .configure_axis(labelFontSize=size, titleFontSize=size, labelLimit=320 if grand else 220)
-        .configure_legend(labelFontSize=size, titleFontSize=size, orient="bottom", labelLimit=320)
-        .configure_title(fontSize=size + 5, subtitleFontSize=size, subtitleColor="#444444")
-        .configure_view(stroke=None)
-        .properties(usermeta={"embedOptions": {"actions": False}})
+def _config(size: int, label_limit: int) -> alt.Config:
+    return alt.Config(
+        locale=VEGA_LOCALE,
+        axis=alt.AxisConfig(labelFontSize=size, titleFontSize=size, labelLimit=label_limit),
+        legend=alt.LegendConfig(labelFontSize=size, titleFontSize=size, orient="bottom", labelLimit=320),
+        title=alt.TitleConfig(fontSize=size + 5, subtitleFontSize=size, subtitleColor="#444444"),
+        view=alt.ViewConfig(stroke=None),
     )
+
+
+# Built (and validated) once: the same settings for every chart, larger fonts for projection.
+CONFIG = {False: _config(13, 220), True: _config(22, 320)}
+NO_ACTIONS = {"embedOptions": {"actions": False}}
+
+
+def finish(chart: alt.TopLevelMixin, *, grand: bool = False, **props) -> alt.TopLevelMixin:
+    """French locale, readable sizes (larger for projection), no chart-editor menu; `props`
+    (title, height, ...) are the chart's own.
+
+    Set in place on the chart just built, not with `.configure_*()` / `.properties()`: each of
+    those copies the whole chart, and copying a layered chart merges its layers' parameters
+    again; five copies were most of a chart's build time (20 to 70 ms a chart).
+    """
+    for name, value in props.items():
+        setattr(chart, name, value)
+    chart.config = CONFIG[grand]
+    chart.usermeta = NO_ACTIONS
+    return chart
+
+
+_COMPOSITIONS = ("layer", "hconcat", "vconcat", "concat")
+
+
+def _frames_named(chart, swap: list, datasets: dict) -> None:
+    """Replace each frame of the chart and its layers with a named dataset, remembering what to put back."""
+    data = chart._get("data")
+    if not (utils.is_undefined(data) or isinstance(data, (dict, str, alt.SchemaBase))):
+        from streamlit import dataframe_util  # Arrow IPC, as Streamlit's own Altair path writes it
+
+        arrow = dataframe_util.convert_anything_to_arrow_bytes(data)
+        name = hashlib.blake2b(arrow, digest_size=16).hexdigest()
+        datasets[name] = arrow
+        swap.append((chart, data))
+        chart.data = alt.NamedData(name=name)
+    for key in _COMPOSITIONS:
+        for sub in chart._get(key, ()):
+            if isinstance(sub, alt.TopLevelMixin):
+                _frames_named(sub, swap, datasets)
+
+
+def vega_lite(chart: alt.TopLevelMixin) -> dict:
+    """The Vega-Lite spec of a finished chart, for `st.vega_lite_chart`: what `st.altair_chart`
+    sends, without validating it against the Vega-Lite JSON schema again.
+
+    That validation (jsonschema over the whole spec, data included) took 5 to 650 ms a chart,
+    most of a page's rerun; the builders' specs are validated by tests/test_app_charts.py.
+    Frames go as Arrow datasets named by a hash of their content, as Streamlit names them; no
+    Altair theme is applied (Streamlit disables Altair's default one, which only sets a 300
+    pixel default view size that Streamlit replaces).
+    """
+    swap: list = []
+    datasets: dict[str, bytes] = {}
+    try:
+        _frames_named(chart, swap, datasets)
+        # top_level=False: neither theme nor "$schema" (added below), datasets handled here.
+        spec = chart.to_dict(validate=False, context={"top_level": False})
+    finally:
+        for obj, data in swap:
+            obj.data = data
+    return {"$schema": alt.SCHEMA_URL, **spec, "datasets": datasets}
 
 
 def tendance(df: pl.DataFrame, col: str, *, sous_titre: str | None = None, grand: bool = False) -> alt.Chart:
@@ -92,7 +154,7 @@ def tendance(df: pl.DataFrame, col: str, *, sous_titre: str | None = None, grand
     line = base.mark_line(color=PRIMARY, strokeWidth=3) + base.mark_point(color=PRIMARY, filled=True, size=70)
     text = base.mark_text(dy=-12, fontSize=20 if grand else 12, color="#1F1F1F").encode(
         text=alt.Text(f"{col}:Q", format=_fmt(unit)))
-    return finish((line + text).properties(title=_title(label, sous_titre), height=270), grand=grand)
+    return finish(line + text, title=_title(label, sous_titre), height=270, grand=grand)
 
 
 def barres_bassins(df: pl.DataFrame, col: str, *, sous_titre: str | None = None, grand: bool = False) -> alt.Chart:
@@ -118,8 +180,7 @@ def barres_bassins(df: pl.DataFrame, col: str, *, sous_titre: str | None = None,
         etiquette=f"isValid(datum['{col}']) ? format(datum['{col}'], '{_fmt(unit)}') : '{VIDE} valeur inconnue'",
     ).encode(x=alt.X(f"{col}_x:Q"), text="etiquette:N").transform_calculate(
         **{f"{col}_x": f"isValid(datum['{col}']) ? datum['{col}'] : 0"})
-    return finish((bars + text).properties(title=_title(label, sous_titre), height=alt.Step(44 if grand else 30)),
-                  grand=grand)
+    return finish(bars + text, title=_title(label, sous_titre), height=alt.Step(44 if grand else 30), grand=grand)
 
 
 def repartition(df: pl.DataFrame, *, titre: str, sous_titre: str | None = None, valeur: str = "nb_salaries",
@@ -136,7 +197,7 @@ def repartition(df: pl.DataFrame, *, titre: str, sous_titre: str | None = None, 
     )
     chart = base.mark_bar(color=PRIMARY) + base.mark_text(align="left", dx=4).encode(
         text=alt.Text(f"{valeur}:Q", format=_fmt(unit)))
-    return finish(chart.properties(title=_title(titre, sous_titre), height=alt.Step(24)))
+    return finish(chart, title=_title(titre, sous_titre), height=alt.Step(24))
 
 
 CATEGORIES_SORTIE = ["Emploi durable", "Emploi de transition", "Sortie positive", "Autre sortie", "Sortie neutre"]
@@ -161,8 +222,7 @@ def sorties(df: pl.DataFrame, *, sous_titre: str | None = None) -> alt.Chart:
         "categorie_libelle:N", title="Catégorie de sortie",
         scale=alt.Scale(domain=domain, range=[colours.get(c, PALETTE[6]) for c in domain])))
     text = base.mark_text(align="left", dx=4).encode(text=alt.Text("nb_sorties:Q", format=",.0f"))
-    return finish((bars + text).properties(title=_title("Sorties de l'année par motif", sous_titre),
-                                           height=alt.Step(24)))
+    return finish(bars + text, title=_title("Sorties de l'année par motif", sous_titre), height=alt.Step(24))
 
 
 def siae_vs_mediane(fiche: pl.DataFrame, mediane: pl.DataFrame, col: str, *, nom: str,
@@ -197,7 +257,7 @@ def siae_vs_mediane(fiche: pl.DataFrame, mediane: pl.DataFrame, col: str, *, nom
         legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400)))
     text = base.mark_text(dy=-8, fontSize=11).transform_calculate(
         etiquette=f"format(datum.valeur, '{fmt}') + '{suffix}'").encode(text="etiquette:N")
-    return finish((bars + text).properties(title=_title(label), height=330))
+    return finish(bars + text, title=_title(label), height=330)
 
 
 def financement(df: pl.DataFrame, *, sous_titre: str | None = None) -> alt.Chart:
@@ -214,8 +274,7 @@ def financement(df: pl.DataFrame, *, sous_titre: str | None = None) -> alt.Chart
         tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip("financeur_libelle:N", title="Financeur"),
                  alt.Tooltip("montant:Q", title="Montant", format="$,.0f")],
     )
-    return finish(base.mark_bar().properties(
-        title=_title("Financement public par financeur", sous_titre), height=400))
+    return finish(base.mark_bar(), title=_title("Financement public par financeur", sous_titre), height=400)
 
 
 def barres_annees(df: pl.DataFrame, col: str, *, sous_titre: str | None = None) -> alt.Chart:
@@ -232,7 +291,7 @@ def barres_annees(df: pl.DataFrame, col: str, *, sous_titre: str | None = None) 
     )
     text = base.mark_text(dy=-8).transform_calculate(
         etiquette=f"format(datum['{field}'], '{fmt}') + '{suffix}'").encode(text="etiquette:N")
-    return finish((base.mark_bar(color=PRIMARY) + text).properties(title=_title(label, sous_titre), height=290))
+    return finish(base.mark_bar(color=PRIMARY) + text, title=_title(label, sous_titre), height=290)
 
 
 def distribution_siae(df: pl.DataFrame, col: str, *, sous_titre: str | None = None) -> alt.Chart:
@@ -250,5 +309,5 @@ def distribution_siae(df: pl.DataFrame, col: str, *, sous_titre: str | None = No
     median = alt.Chart(data).mark_rule(color=MEDIAN, strokeDash=[6, 4], strokeWidth=2).encode(
         x=alt.X(f"median({col}):Q"),
         tooltip=[alt.Tooltip(f"median({col}):Q", title="Médiane", format=_fmt(unit))])
-    return finish((base.mark_bar(color=PRIMARY) + median).properties(
-        title=_title(f"{label} par SIAE", sous_titre), height=alt.Step(16)))
+    return finish(base.mark_bar(color=PRIMARY) + median, title=_title(f"{label} par SIAE", sous_titre),
+                  height=alt.Step(16))

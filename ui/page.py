@@ -10,7 +10,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from ui import acces, data, export, labels
+from ui import acces, charts, data, export, labels
 from ui.format import VIDE, fmt_evolution, fmt_valeur
 from warehouse.queries import Filters
 
@@ -163,7 +163,8 @@ def graphique(builder: Callable[[], alt.Chart], df: pl.DataFrame, *, vide: str, 
     if df.is_empty():
         st.info(vide)
         return
-    st.altair_chart(builder(), key=key)
+    # The spec without st.altair_chart's schema validation (most of a page's rerun): see charts.vega_lite.
+    st.vega_lite_chart(charts.vega_lite(builder()), key=key)
     if any(c.startswith("_secret_") and df[c].null_count() < df.height for c in df.columns):
         st.caption("🔒 Certaines valeurs ne sont pas tracées : elles sont masquées par le secret statistique "
                    "(le tableau dit pourquoi).")
