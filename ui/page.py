@@ -35,6 +35,30 @@ def hors_application() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+    _role_autorise()
+
+
+def _role_autorise() -> None:
+    """Stop a page the user's role may not open, however it was reached.
+
+    The navigation already leaves such pages out; this is the second lock, for a page
+    file run directly (Streamlit's legacy mode, see hors_application)."""
+    import sys
+    from pathlib import Path
+
+    from ui import navigation
+
+    frame = sys._getframe(1)
+    while frame is not None and Path(frame.f_code.co_filename).parent.name != "pages":
+        frame = frame.f_back
+    if frame is None:
+        return
+    path = f"pages/{Path(frame.f_code.co_filename).name}"
+    spec = next((p for p in navigation.PAGES if p.path == path), None)
+    user = acces.utilisateur_courant()
+    if spec is not None and (user is None or user.role not in spec.roles):
+        st.error("Cette page n'est pas accessible avec votre profil.")
+        st.stop()
 
 
 def filtres() -> Filters:

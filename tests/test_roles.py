@@ -1,0 +1,336 @@
+"""Access control: each role sees what it may, on every page and in every export, and no more.
+
+Sign-in is simulated with AppTest: an `[auth]` section in the test's secrets and a
+logged-in `st.user`; roles come from a users file written here (IAE_UTILISATEURS). The
+fixture warehouse (tests/browser_helpers.py) has SIAE A (ACI, Nord), B (EI, Sud), C (AI,
+Sud), D (ACI, Ouest, 2024 only) and E (ETTI, Nord), 2022 to 2024; Nord has 4 integration
+employees in 2024, under the threshold of 5.
+"""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+import pytest
+from browser_helpers import ROOT, fixture_warehouse, iae_db
+from streamlit.testing.v1 import AppTest
+
+from ui import export, labels, page
+from ui.navigation import PAGES
+from warehouse import audit, roles
+from warehouse.queries import Scope
+
+A, B, C, D, E = "11111111000016", "22222222000014", "33333333000012", "44444444000010", "55555555000014"
+NAMES = {}  # siret -> raison sociale, filled from the fixture
+
+USERS = f"""
+[[utilisateur]]
+email = "admin@ddets.gouv.fr"
+role = "admin"
+
+[[utilisateur]]
+email = "agent@ddets.gouv.fr"
+role = "agent"
+
+[[utilisateur]]
+email = "cta.sud@example.org"
+role = "cta"
+bassins = ["SUD"]
+
+[[utilisateur]]
+email = "Direction@SIAE-B.re"
+role = "structure"
+sirets = ["{B}"]
+"""
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+        "client_id": "id", "client_secret": "secret",
+        "server_metadata_url": "https://idp.example/.well-known/openid-configuration"}
+
+
+@pytest.fixture(scope="module")
+def link(tmp_path_factory):
+    from warehouse.db import connect_read
+
+    users = tmp_path_factory.mktemp("roles") / "utilisateurs.toml"
+    users.write_text(USERS, encoding="utf-8")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("IAE_UTILISATEURS", str(users))
+    with iae_db(fixture_warehouse()) as path:
+        con = connect_read(path)
+        NAMES.update(dict(con.sql("select distinct siret, raison_sociale from indicateurs_siae").fetchall()))
+        con.close()
+        yield path
+    mp.undo()
+
+
+@pytest.fixture
+def exports(monkeypatch):
+    """Every table a page offers for export, as the page built it."""
+    tables: list[export.Table] = []
+    original = page.boutons_export
+    monkeypatch.setattr(page, "boutons_export", lambda t, key: (tables.append(t), original(t, key=key)))
+    return tables
+
+
+def run_as(email: str | None, path: str | None = None, query: dict | None = None, logged_in: bool = True,
+           at: AppTest | None = None) -> AppTest:
+    if at is None:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.secrets["auth"] = AUTH
+        at.user = {"is_logged_in": logged_in, "email": email} if logged_in else {"is_logged_in": False}
+        at.query_params.update(query or {})
+        at.run()
+    if path:
+        at.switch_page(path).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def text(at: AppTest) -> str:
+    parts = [str(getattr(e, "value", "")) for kind in ("title", "markdown", "caption", "info", "warning", "error")
+             for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [d.value.to_string() if hasattr(d.value, "to_string") else str(d.value) for d in at.dataframe]
+    return "\n".join(parts)
+
+
+def allowed(email: str) -> set[str]:
+    user = roles.charger()[email.lower()]
+    return {p.path for p in PAGES if user.role in p.roles}
+
+
+# ---------- the users file ----------
+
+@pytest.mark.parametrize(("content", "message"), [
+    ('[[utilisateur]]\nemail = "a@b.fr"\nrole = "chef"', "rôle 'chef' inconnu"),
+    ('[[utilisateur]]\nemail = "pas-une-adresse"\nrole = "agent"', "adresse électronique absente ou invalide"),
+    ('[[utilisateur]]\nemail = "a@b.fr"\nrole = "cta"', "un membre de CTA doit avoir au moins un bassin"),
+    ('[[utilisateur]]\nemail = "a@b.fr"\nrole = "structure"\nsirets = ["123"]', "SIRET invalide"),
+    ('[[utilisateur]]\nemail = "a@b.fr"\nrole = "agent"\n[[utilisateur]]\nemail = "A@b.fr"\nrole = "admin"',
+     "déclarée deux fois"),
+    ('[[utilisateur]\nemail = ', "n'est pas un fichier TOML lisible"),
+])
+def test_a_bad_users_file_is_refused_in_french_naming_the_entry(tmp_path, content, message):
+    path = tmp_path / "utilisateurs.toml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(roles.ConfigurationInvalide, match=message) as exc:
+        roles.charger(path)
+    assert "utilisateurs.toml" in str(exc.value)
+
+
+def test_the_example_users_file_is_valid():
+    users = roles.charger(ROOT / "config" / "utilisateurs.exemple.toml")
+    assert {u.role for u in users.values()} == set(roles.ROLES)
+
+
+def test_each_role_becomes_one_scope():
+    users = roles.charger(_write(USERS))
+    assert roles.scope(users["admin@ddets.gouv.fr"]) == Scope()
+    assert roles.scope(users["agent@ddets.gouv.fr"], diffusion=True) == Scope(secret_statistique=True)
+    assert roles.scope(users["cta.sud@example.org"]) == Scope(bassins=("SUD",), secret_statistique=True,
+                                                              personnes=False)
+    assert roles.scope(users["direction@siae-b.re"]) == Scope(sirets=(B,), secret_statistique=True,
+                                                              personnes=False)
+
+
+def _write(content: str):
+    import tempfile
+    from pathlib import Path
+
+    path = Path(tempfile.mkdtemp()) / "u.toml"
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+# ---------- sign-in ----------
+
+def test_without_sign_in_nothing_but_the_sign_in_button(link):
+    at = run_as(None, logged_in=False)
+    assert at.title[0].value == "Observatoire IAE"
+    assert [b.label for b in at.button] == ["Se connecter"]
+    assert not at.metric and not at.dataframe and not at.sidebar.multiselect
+    for path in ("pages/structures.py", "pages/import_retours.py"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(path)
+
+
+def test_an_account_without_a_role_sees_nothing(link):
+    at = run_as("inconnu@example.org")
+    assert at.title[0].value == "Accès non autorisé"
+    assert "inconnu@example.org" in at.warning[0].value
+    assert not at.metric and not at.dataframe
+
+
+def test_sign_ins_are_in_the_audit_log(link):
+    run_as("agent@ddets.gouv.fr")
+    last = audit.read(link).row(0, named=True)
+    assert (last["evenement"], last["utilisateur"]) == ("Connexion", "agent@ddets.gouv.fr")
+    assert "role : agent" in last["details"]
+
+
+# ---------- navigation ----------
+
+@pytest.mark.parametrize(("email", "absent"), [
+    ("admin@ddets.gouv.fr", set()),
+    ("agent@ddets.gouv.fr", {"pages/administration.py"}),
+    ("cta.sud@example.org", {"pages/administration.py", "pages/import_retours.py", "pages/historique.py"}),
+    ("direction@siae-b.re", {"pages/administration.py", "pages/import_retours.py", "pages/historique.py",
+                             "pages/qualite.py"}),
+])
+def test_pages_a_role_may_not_use_are_not_in_its_navigation(link, email, absent):
+    assert {p.path for p in PAGES} - allowed(email) == absent
+    at = run_as(email)
+    for path in absent:
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(path)
+    for path in sorted(allowed(email)):
+        run_as(email, path, at=at)
+
+
+@pytest.mark.parametrize("path", ["pages/import_retours.py", "pages/historique.py", "pages/administration.py"])
+def test_a_forbidden_page_file_run_directly_stops_at_once(link, path):
+    """However a committee member reaches the file of a page they may not use (Streamlit's
+    legacy mode runs /import_retours as that file alone), the page stops before showing anything."""
+    at = AppTest.from_file(str(ROOT / path), default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "email": "cta.sud@example.org"}
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Cette page n'est pas accessible avec votre profil."]
+    assert not at.file_uploader and not at.dataframe and not at.button
+
+
+# ---------- what each role sees ----------
+
+def test_admin_sees_the_small_counts(link):
+    at = run_as("admin@ddets.gouv.fr", query={"annee": "2024", "bassins": "Nord"})
+    assert {m.label: m.value for m in at.metric}["Salariés en insertion"] == "4"
+
+
+@pytest.mark.parametrize("email", ["cta.sud@example.org", "direction@siae-b.re"])
+def test_committee_and_structure_see_aggregates_of_every_basin_under_secrecy(link, email):
+    at = run_as(email, query={"annee": "2024", "bassins": "Nord"})
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Salariés en insertion"] == "secret"  # 4 persons in Nord
+    assert shown[labels.colonne("nb_siae")] == "2"  # the number of structures is public
+
+
+def test_agent_switches_secrecy_on_for_tables_to_circulate(link):
+    at = run_as("agent@ddets.gouv.fr", query={"annee": "2024", "bassins": "Nord"})
+    assert {m.label: m.value for m in at.metric}["Salariés en insertion"] == "4"
+    at.sidebar.toggle(key="diffusion").set_value(True).run()
+    assert {m.label: m.value for m in at.metric}["Salariés en insertion"] == "secret"
+
+
+def test_committee_lists_only_the_structures_of_its_basins_whatever_the_url(link):
+    for query in ({"annee": "2024"}, {"annee": "2024", "bassins": "Nord"},
+                  {"annee": "2024", "bassins": ["Nord", "Ouest", "Sud"]}):
+        at = run_as("cta.sud@example.org", "pages/structures.py", query=query)
+        shown = set(at.dataframe[0].value["siret"]) if at.dataframe else set()
+        assert shown <= {B, C}, query
+    assert set(run_as("cta.sud@example.org", "pages/structures.py",
+                      query={"annee": "2024"}).dataframe[0].value["siret"]) == {B, C}
+
+
+def test_a_structure_sees_only_itself_and_cannot_open_a_competitor_by_url(link):
+    at = run_as("direction@siae-b.re", "pages/structures.py", query={"annee": "2024"})
+    assert at.dataframe[0].value["siret"].to_list() == [B]
+    at = run_as("direction@siae-b.re", "pages/fiche_siae.py", query={"annee": "2024", "siret": A})
+    assert NAMES[A] not in text(at)
+    assert not [m for m in at.metric if m.value not in ("—", "secret")]
+    at = run_as("direction@siae-b.re", "pages/fiche_siae.py", query={"annee": "2024", "siret": B})
+    assert NAMES[B] in text(at)
+
+
+def test_committee_cannot_open_a_structure_of_another_basin_by_url(link):
+    at = run_as("cta.sud@example.org", "pages/fiche_siae.py", query={"annee": "2024", "siret": A})
+    assert NAMES[A] not in text(at)
+    at = run_as("cta.sud@example.org", "pages/fiche_siae.py", query={"annee": "2024", "siret": C})
+    assert NAMES[C] in text(at)
+
+
+def test_committee_quality_page_shows_only_its_basins_and_no_file_report(link):
+    at = run_as("cta.sud@example.org", "pages/qualite.py", query={"annee": "2024"})
+    body = text(at)
+    for siret in (A, D, E):
+        assert NAMES[siret] not in body
+    assert not [s for s in at.selectbox if s.key == "rapport_refus"]
+
+
+HOSTILE = ["'; drop table raw_salaries; --", "Nord' or '1'='1", "../../etc/passwd", "%00", "<script>x</script>",
+           "99999999999999999999", "-1", "TOUS", "x" * 5000]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_values_in_every_filter_parameter(link, value):
+    """Filter values from the URL only pick among the offered options: never an error, never SQL."""
+    for email in ("cta.sud@example.org", "direction@siae-b.re"):
+        query = {"annee": value, "bassins": value, "types": value, "siret": value, "recherche": value,
+                 "tri": value, "indicateurs": value}
+        for path in (None, "pages/structures.py", "pages/fiche_siae.py", "pages/publics.py"):
+            at = run_as(email, path, query=query)
+            body = text(at)
+            assert NAMES[A] not in body and NAMES[E] not in body
+            assert "Traceback" not in body
+
+
+# ---------- exports ----------
+
+PERSON_COUNTS = {"nb_salaries", "nb_entrees", "nb_sorties", "nb_sorties_dynamiques", "nb_sorties_emploi_durable",
+                 "nb_femmes", "nb_rsa", "nb_personnes"}
+
+
+def _published_person_counts(t: export.Table) -> list[int]:
+    data = pl.read_csv(io.BytesIO(export.csv_bytes(t)), separator=";", infer_schema=False)
+    values = []
+    for col in t.colonnes:
+        if col in PERSON_COUNTS:
+            values += [int(v) for v in data[t.titre_colonne(col)].drop_nulls().to_list() if v != export.SECRET]
+    return values
+
+
+@pytest.mark.parametrize("email", ["cta.sud@example.org", "direction@siae-b.re"])
+def test_exports_of_aggregates_publish_no_count_under_the_threshold(link, exports, email):
+    aggregates = ("publics_repartition", "sorties_par_categorie", "personnel_par_fonction", "indicateurs_cles",
+                  "comparaison_bassins", "evolution_territoire", "financement_par_financeur")
+    for path in ("pages/vue_ensemble.py", "pages/bassins.py", "pages/publics.py", "pages/personnel.py",
+                 "pages/finances.py"):
+        for query in ({"annee": "2024"}, {"annee": "2024", "bassins": "Nord"}, {"annee": "2024", "types": "ACI"}):
+            exports.clear()
+            run_as(email, path, query=query)
+            for t in exports:
+                if t.nom.startswith(aggregates) or "raison_sociale" not in t.colonnes:
+                    assert all(v == 0 or v >= 5 for v in _published_person_counts(t)), (path, query, t.nom)
+                    assert t.diffusion and export.nom_fichier(t, "csv").endswith("_diffusion.csv")
+
+
+def test_a_committee_export_never_names_a_structure_outside_its_basins(link, exports):
+    for path in ("pages/structures.py", "pages/finances.py", "pages/personnel.py", "pages/qualite.py"):
+        exports.clear()
+        run_as("cta.sud@example.org", path, query={"annee": "2024"})
+        for t in exports:
+            csv_text = export.csv_bytes(t).decode("utf-8-sig")
+            for siret in (A, D, E):
+                assert NAMES[siret] not in csv_text and siret not in csv_text, (path, t.nom)
+
+
+def test_masked_cells_say_why_in_the_export(link, exports):
+    run_as("cta.sud@example.org", "pages/publics.py", query={"annee": "2024", "bassins": "Nord"})
+    t = next(t for t in exports if t.nom == "publics_repartition")
+    data = pl.read_csv(io.BytesIO(export.csv_bytes(t)), separator=";", infer_schema=False)
+    masked = data.filter(pl.col("Salariés en insertion") == "s")
+    assert masked.height > 0
+    assert masked["Secret statistique"].str.contains("moins de 5 personnes|recalculée").all()
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(export.xlsx_bytes(t)))
+    assert "Secret statistique" in [c.value for c in wb["Filtres"]["A"]]
+
+
+def test_exports_are_in_the_audit_log(link):
+    t = export.Table(df=pl.DataFrame({"raison_sociale": ["x"]}), colonnes=("raison_sociale",), nom="essai",
+                     titre="Essai")
+    page._fichier(t, "csv", "")
+    last = audit.read(link).row(0, named=True)
+    assert last["evenement"] == "Export" and "essai.csv" in last["details"]
