@@ -122,3 +122,26 @@ def test_settings_are_shared_not_copied_per_chart():
     a, b = charts.tendance(TERR, "nb_salaries"), charts.barres_bassins(BASSINS, "taux_retour")
     assert a.config is b.config is charts.CONFIG[False]
     assert charts.barres_bassins(BASSINS, "taux_retour", grand=True).config is charts.CONFIG[True]
+
+
+def test_spec_builds_without_debug_validation_and_restores_it():
+    from altair.utils import schemapi
+
+    seen = []
+
+    def builder():
+        seen.append(schemapi.DEBUG_MODE)
+        return charts.barres_bassins(BASSINS, "taux_retour")
+
+    before = schemapi.DEBUG_MODE
+    spec = charts.spec(builder)
+    assert seen == [False] and schemapi.DEBUG_MODE == before
+    assert spec["title"]["text"] == "Taux de retour" and len(spec["datasets"]) == 1
+
+
+def test_distribution_puts_the_highest_value_first_without_listing_every_name():
+    """Sorted by the value: a list of thousands of names in the spec cost ~100 ms a chart."""
+    siae = pl.DataFrame({"raison_sociale": ["A", "B", "C"], "cout_public_par_etp": [1.0, None, 3.0]})
+    layer = charts.distribution_siae(siae, "cout_public_par_etp").to_dict()["layer"][0]
+    assert layer["encoding"]["y"]["sort"] == "-x"
+    assert layer["encoding"]["x"]["field"] == "cout_public_par_etp"

@@ -187,8 +187,8 @@ def graphique(builder: Callable[[], alt.Chart], df: pl.DataFrame, *, vide: str, 
     if df.is_empty():
         st.info(vide)
         return
-    # The spec without st.altair_chart's schema validation (most of a page's rerun): see charts.vega_lite.
-    st.vega_lite_chart(charts.vega_lite(builder()), key=key)
+    # Built and sent without Altair's schema validation (most of a page's rerun): see charts.spec.
+    st.vega_lite_chart(charts.spec(builder), key=key)
     if any(c.startswith("_secret_") and df[c].null_count() < df.height for c in df.columns):
         st.caption("🔒 Certaines valeurs ne sont pas tracées : elles sont masquées par le secret statistique "
                    "(le tableau dit pourquoi).")
