@@ -7,7 +7,7 @@ frame keeps `_ligne`, the row number the user sees in Excel or a text editor (he
 
 from __future__ import annotations
 
-import io
+import codecs
 import re
 import unicodedata
 import zipfile
@@ -133,33 +133,37 @@ def _find_header_row(raw: pl.DataFrame, template_hint: Template | None) -> tuple
     return best[0], best[1], best[2]
 
 
-def _decode(data: bytes, file: str) -> str:
+def _decode(data: bytes, file: str) -> tuple[str, bytes]:
+    """The text, and UTF-8 bytes of it without BOM: polars parses bytes 3x faster than a StringIO."""
     if b"\x00" in data[:4096]:
         raise LoadError(file, "ce fichier n'est pas un fichier texte CSV (contenu binaire).")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
+        return text, data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252")
+        text = data.decode("cp1252")
     except UnicodeDecodeError:
         raise LoadError(file, "encodage non reconnu : enregistrez le fichier en CSV UTF-8 ou Windows-1252.") from None
+    return text, text.encode("utf-8")
 
 
 def _separator(text: str) -> str:
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")  # not split(): it would copy the whole rest of the file
+    first = text if end < 0 else text[:end]
     return max((";", ",", "\t"), key=first.count)
 
 
 def read_csv(data: bytes, file: str) -> list[Sheet]:
-    if not data.strip():
+    if not data or data.isspace():  # not strip(): a copy of the whole file
         raise LoadError(file, "le fichier est vide.")
-    text = _decode(data, file)
-    if not text.strip():
+    text, utf8 = _decode(data, file)
+    if not text or text.isspace():
         raise LoadError(file, "le fichier est vide.")
     sep = _separator(text)
     try:
-        raw = pl.read_csv(io.StringIO(text), separator=sep, has_header=False, infer_schema=False,
+        raw = pl.read_csv(utf8, separator=sep, has_header=False, infer_schema=False,
                           truncate_ragged_lines=True, quote_char='"')
     except Exception as exc:  # polars says why in English; the user gets the French gist
         raise LoadError(file, f"fichier CSV illisible (guillemets ou lignes mal formées) : {exc}".split("\n")[0]) from None
