@@ -93,3 +93,88 @@ def test_territory_view_of_the_fixture_is_safe(tmp_path):
     assert small.height > 0  # the fixture has small cells: the test proves something
     cols = [c for c in TERRITOIRE.persons + TERRITOIRE.money if f"_secret_{c}" in out.columns]
     _assert_safe(out, TERRITOIRE, cols)
+
+
+# ---------- the distributions a committee or a structure reads (warehouse.queries) ----------
+
+BASSINS = ("NORD", "EST", "OUEST", "SUD")
+TYPES = ("ACI", "AI", "EI")
+
+
+def _random_publics(seed: int):
+    """An in-memory publics_repartition: 2 dimensions, small and large counts by SIAE."""
+    import duckdb
+
+    rng = random.Random(seed)
+    rows = []
+    for s in range(rng.randint(6, 14)):
+        bassin, type_siae = rng.choice(BASSINS), rng.choice(TYPES)
+        for dim, modalites in (("sexe", ("F", "H")), ("age", ("M26", "26_49", "50P", None))):
+            for m in modalites:
+                rows.append((2025, f"{s:014d}", bassin, type_siae, dim, dim, m, str(m), 0,
+                             rng.choice([0, 1, 2, 3, 6, 12])))
+    con = duckdb.connect()
+    con.execute("create table publics_repartition (annee int, siret varchar, bassin varchar, type_siae varchar, "
+                "dimension varchar, dimension_libelle varchar, modalite varchar, libelle varchar, rang int, "
+                "nb_salaries bigint)")
+    con.executemany("insert into publics_repartition values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    # the territory table publishes the number of employees (= each partition's total)
+    con.execute("""
+        create table indicateurs_territoire as
+        select annee, coalesce(bassin, 'TOUS') as bassin, coalesce(type_siae, 'TOUS') as type_siae,
+            count(distinct siret) as nb_siae, sum(nb_salaries)::bigint as nb_salaries
+        from publics_repartition where dimension = 'sexe'
+        group by grouping sets ((annee, bassin, type_siae), (annee, bassin), (annee, type_siae), (annee))
+    """)
+    return con
+
+
+def _selections():
+    for bassins in [(), *((b,) for b in BASSINS), ("NORD", "SUD")]:
+        for types in [(), *((t,) for t in TYPES), ("ACI", "EI")]:
+            yield bassins, types
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_distributions_publish_no_small_count_and_nothing_recoverable_across_selections(seed):
+    """Every selection a committee can make: no count of 1 to 4 persons is published, and no
+    hidden count is the difference of published ones (a dimension's total, or the same
+    modality in all basins minus the others)."""
+    from warehouse import queries as q
+    from warehouse.queries import Filters, Scope
+
+    con = _random_publics(seed)
+    secret = Scope(bassins=("SUD",), secret_statistique=True, personnes=False)
+    published: dict[tuple, dict] = {}
+    for bassins, types in _selections():
+        f = Filters(2025, types=types, bassins=bassins)
+        clear = q.publics(con, f, Scope())
+        out = q.publics(con, f, secret)
+        assert out.select("dimension", "modalite").rows() == clear.select("dimension", "modalite").rows()
+        shown = [v for v in out["nb_salaries"].to_list() if v is not None]
+        assert not [v for v in shown if 0 < v < 5], (bassins, types)
+        for row, before in zip(out.iter_rows(named=True), clear.iter_rows(named=True)):
+            if row["nb_salaries"] is not None:
+                assert row["nb_salaries"] == before["nb_salaries"]  # what is shown is true
+            else:
+                assert row["_secret_nb_salaries"].startswith("secret statistique")
+        published[(bassins, types)] = {(r["dimension"], r["modalite"]): r["nb_salaries"]
+                                       for r in out.iter_rows(named=True)}
+
+    for key, cells in published.items():
+        # a dimension sums to the number of employees, published on the same page when the
+        # territory table shows it: one hidden modality would be that total minus the others
+        if len(key[0]) > 1 or len(key[1]) > 1:
+            continue  # several basins or types: the page shows one territory row per group, no total
+        terr = q.territoire(con, Filters(2025, types=key[1], bassins=key[0]), secret)["nb_salaries"].to_list()
+        for dim in ("sexe", "age"):
+            part = [v for (d, _), v in cells.items() if d == dim]
+            if terr and terr[0] is not None and part:
+                assert sum(v is None for v in part) != 1, (key, dim, part, terr)
+    for types in [(), *((t,) for t in TYPES)]:
+        # one modality: all basins = the sum of each basin's
+        everything = published[((), types)]
+        for cell, total in everything.items():
+            parts = [published[((b,), types)].get(cell, 0) for b in BASSINS]
+            if total is not None:
+                assert sum(v is None for v in parts) != 1, (types, cell, parts)

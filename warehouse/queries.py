@@ -186,12 +186,38 @@ def _secret(con, rows: pl.DataFrame, p: dict) -> pl.DataFrame:
     Secondary suppression needs every total and its parts, so the whole table of each year
     is protected first, then the selected rows are taken from it.
     """
+    _, protected = _territoire_protege(con, p)
+    return rows.select("annee", "bassin", "type_siae").join(
+        protected, on=["annee", "bassin", "type_siae"], how="left", maintain_order="left")
+
+
+def _territoire_protege(con, p: dict) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """indicateurs_territoire of the years $debut..$annee, as is and protected as a whole."""
     conf = settings.load()
     every = _run(con, "select * from indicateurs_territoire where annee between $debut and $annee "
                       "order by annee, bassin, type_siae", **p)
-    protected = secrecy.protect(every, secrecy.TERRITOIRE, conf.seuil_personnes, conf.seuil_structures)
-    return rows.select("annee", "bassin", "type_siae").join(
-        protected, on=["annee", "bassin", "type_siae"], how="left", maintain_order="left")
+    return every, secrecy.protect(every, secrecy.TERRITOIRE, conf.seuil_personnes, conf.seuil_structures)
+
+
+def _marges_publiees(con, cube: pl.DataFrame, p: dict, totaux: dict[str, str]) -> dict[str, dict[int, str | None]]:
+    """The cube's "TOUS" rows equal to a cell of the territory table (a distribution by sex
+    sums to the number of employees), with that cell's fate there: hidden (why) or published
+    (None). A margin equal to nothing published stays free. `totaux`: cube column ->
+    territory column."""
+    raw, protected = _territoire_protege(con, p)
+    keys = list(zip(raw["annee"], raw["bassin"], raw["type_siae"]))
+    index = {k: i for i, k in enumerate(keys)}
+    decided: dict[str, dict[int, str | None]] = {c: {} for c in totaux}
+    for i, r in enumerate(cube.iter_rows(named=True)):
+        j = index.get((r["annee"], r["bassin"], r["type_siae"]))
+        if r["_cle"] != secrecy.TOTAL or j is None:
+            continue
+        for col, terr_col in totaux.items():
+            value = raw[terr_col][j]
+            if value is not None and r[col] is not None and abs(value - r[col]) < 1e-6:
+                why = f"_secret_{terr_col}"
+                decided[col][i] = protected[why][j] if why in protected.columns else None
+    return decided
 
 
 NON_RENSEIGNE = "∅"  # the key of a NULL modality in a protected cube ("TOUS" is the margin)
@@ -202,8 +228,8 @@ def _cle(col: str) -> pl.Expr:
 
 
 def _proteger(con, rows: pl.DataFrame, f: Filters, p: dict, *, vue: str, cle: str, mesures: dict[str, str],
-              spec, keys: tuple[str, ...] = ("annee",), filtre: str = "", colonne: str | None = None
-              ) -> pl.DataFrame:
+              spec, keys: tuple[str, ...] = ("annee",), filtre: str = "", colonne: str | None = None,
+              totaux: dict[str, str] | None = None) -> pl.DataFrame:
     """`rows` (sums over the selected SIAE, one row per `cle`) with secret cells set to NULL.
 
     The sums a user can ask for are cells of one cube: `vue` summed by basin x type x `cle`
@@ -212,7 +238,8 @@ def _proteger(con, rows: pl.DataFrame, f: Filters, p: dict, *, vue: str, cle: st
     that includes a hidden cell is hidden too. So no choice of filters gives two published
     numbers whose difference is a hidden cell. `mesures`: output column -> SQL aggregate;
     `spec` says which are person counts, money, structures, ratios; `colonne` is the column
-    of `rows` that holds `cle` (default: the same name).
+    of `rows` that holds `cle` (default: the same name); `totaux` maps a measure to the
+    territory column its "TOUS" margin may equal (see _marges_publiees).
     """
     conf = settings.load()
     aggs = ", ".join(f"{expr} as {name}" for name, expr in mesures.items())
@@ -227,8 +254,9 @@ def _proteger(con, rows: pl.DataFrame, f: Filters, p: dict, *, vue: str, cle: st
         group by {", ".join(keys)}, cube(bassin, type_siae, {cle})
         order by all
     """, **p)
+    decided = _marges_publiees(con, cube, p, totaux) if totaux else None
     protected = secrecy.protect(cube, replace(spec, dims=("bassin", "type_siae", "_cle"), keys=keys),
-                                conf.seuil_personnes, conf.seuil_structures)
+                                conf.seuil_personnes, conf.seuil_structures, decided)
     chosen = protected.filter(
         pl.col("_cle") != secrecy.TOTAL,
         pl.col("bassin").is_in(list(f.bassins)) if f.bassins else pl.col("bassin") == secrecy.TOTAL,
@@ -365,7 +393,7 @@ def publics(con, f: Filters, scope: Scope) -> pl.DataFrame:
         return rows
     return _proteger(con, rows, f, dict(p, debut=f.annee), vue="publics_repartition", cle="modalite",
                      keys=("annee", "dimension"), mesures={"nb_salaries": "sum(nb_salaries)::bigint"},
-                     spec=Spec(dims=(), persons=("nb_salaries",)))
+                     spec=Spec(dims=(), persons=("nb_salaries",)), totaux={"nb_salaries": "nb_salaries"})
 
 
 def sorties(con, f: Filters, scope: Scope) -> pl.DataFrame:
@@ -384,7 +412,8 @@ def sorties(con, f: Filters, scope: Scope) -> pl.DataFrame:
     if not scope.secret_statistique:
         return rows
     return _proteger(con, rows, f, dict(p, debut=f.annee), vue="sorties_par_categorie", cle="motif_sortie",
-                     mesures={"nb_sorties": "sum(nb_sorties)::bigint"}, spec=Spec(dims=(), persons=("nb_sorties",)))
+                     mesures={"nb_sorties": "sum(nb_sorties)::bigint"}, spec=Spec(dims=(), persons=("nb_sorties",)),
+                     totaux={"nb_sorties": "nb_sorties"})
 
 
 # ---------- personnel ----------
@@ -437,7 +466,8 @@ def financement(con, f: Filters, scope: Scope) -> pl.DataFrame:
         return rows
     return _proteger(con, rows, f, p, vue="financement_par_financeur", cle="financeur",
                      mesures={"montant": "sum(montant)", "nb_siae": "count(distinct siret)"},
-                     spec=Spec(dims=(), money=("montant",), structures="nb_siae"))
+                     spec=Spec(dims=(), money=("montant",), structures="nb_siae"),
+                     totaux={"montant": "financement_public"})
 
 
 def offre(con, f: Filters, scope: Scope) -> pl.DataFrame:

@@ -79,39 +79,59 @@ def _relations(df: pl.DataFrame, spec: Spec) -> list[tuple[int, list[int]]]:
     return relations
 
 
-def _secondary(values: list, hidden: dict[int, str], relations: list[tuple[int, list[int]]]) -> None:
-    """Hide more cells until no relation has exactly one hidden cell (in place)."""
+def _secondary(values: list, hidden: dict[int, str], relations: list[tuple[int, list[int]]],
+               frozen: frozenset[int] = frozenset()) -> None:
+    """Hide more cells until no relation has exactly one hidden cell (in place).
+
+    `frozen` cells were decided by another table (see `protect`): never picked here."""
     changed = True
     while changed:
         changed = False
         for total, parts in relations:
             cells = [total, *parts]
-            if sum(i in hidden for i in cells) != 1:
+            if sum(i in hidden for i in cells) != 1 or all(i in frozen for i in cells):
                 continue
-            candidates = [i for i in parts if i not in hidden and values[i] is not None]
+            candidates = [i for i in parts if i not in hidden and i not in frozen and values[i] is not None]
             candidates = sorted(candidates, key=lambda i: (values[i] == 0, values[i]))
-            pick = candidates[0] if candidates else (total if total not in hidden else None)
+            free_total = total not in hidden and total not in frozen
+            pick = candidates[0] if candidates else (total if free_total else None)
             if pick is not None:
                 hidden[pick] = REASON_SECONDARY
                 changed = True
 
 
 def protect(df: pl.DataFrame, spec: Spec, min_persons: int = MIN_PERSONS,
-            min_structures: int = MIN_STRUCTURES) -> pl.DataFrame:
-    """The table with every cell that could single out a person or a structure hidden."""
+            min_structures: int = MIN_STRUCTURES,
+            decided: dict[str, dict[int, str | None]] | None = None) -> pl.DataFrame:
+    """The table with every cell that could single out a person or a structure hidden.
+
+    `decided`: cells whose fate another published table already settled, by column and
+    row: the reason they are hidden there, or None when they are published there. A total
+    shown on two pages must be hidden on both or on neither, else one page gives away what
+    the other hides; those cells are kept as decided, and the other cells protect them.
+    """
     if df.height == 0:
         return df
     relations = _relations(df, spec)
     hidden_by_col: dict[str, dict[int, str]] = {}
+    decided = decided or {}
+
+    def settle(col: str, values: list, hidden: dict[int, str]) -> None:
+        fixed = decided.get(col, {})
+        for i, why in fixed.items():
+            if why:
+                hidden[i] = why
+            else:
+                hidden.pop(i, None)
+        _secondary(values, hidden, relations, frozenset(fixed))
+        hidden_by_col[col] = hidden
 
     for col in spec.persons:
         if col not in df.columns:
             continue
         values = df[col].to_list()
-        hidden = {i: REASON_PERSONS.format(n=min_persons) for i, v in enumerate(values)
-                  if v is not None and 0 < v < min_persons}
-        _secondary(values, hidden, relations)
-        hidden_by_col[col] = hidden
+        settle(col, values, {i: REASON_PERSONS.format(n=min_persons) for i, v in enumerate(values)
+                     if v is not None and 0 < v < min_persons})
 
     if spec.structures and spec.structures in df.columns:
         few = {i for i, n in enumerate(df[spec.structures].to_list()) if n is not None and 0 < n < min_structures}
@@ -119,9 +139,7 @@ def protect(df: pl.DataFrame, spec: Spec, min_persons: int = MIN_PERSONS,
             if col not in df.columns:
                 continue
             values = df[col].to_list()
-            hidden = {i: REASON_STRUCTURES.format(n=min_structures) for i in few}
-            _secondary(values, hidden, relations)
-            hidden_by_col[col] = hidden
+            settle(col, values, {i: REASON_STRUCTURES.format(n=min_structures) for i in few})
 
     for col, inputs in spec.derived.items():
         if col not in df.columns:
