@@ -42,6 +42,10 @@ def _built():
             "Emploi durable", "Autre sortie"], "nb_sorties": [3, 1]})),
         charts.financement(pl.DataFrame({"annee": [2024, 2024], "financeur_libelle": ["État", "Région"],
                                          "rang": [0, 2], "montant": [1e6, 2e5]})),
+        charts.distribution_siae(pl.DataFrame({"raison_sociale": ["A", "B"], "cout_public_par_etp": [2.0e4, 1.5e4]}),
+                                 "cout_public_par_etp"),
+        charts.siae_vs_mediane(TERR, TERR.with_columns(pl.col("nb_salaries") * 2), "nb_salaries", nom="SIAE A",
+                               groupe="Médiane des ACI"),
     ]
 
 

@@ -1,4 +1,5 @@
-"""Altair chart builders: a frame in, an `alt.Chart` out, no Streamlit call.
+"""Altair chart builders: a frame in, an `alt.Chart` out, no Streamlit call; `spec` turns a
+builder into the Vega-Lite spec that `st.vega_lite_chart` draws.
 
 Every chart reads numbers the French way (Vega-Lite locale from ui.format), uses the
 Okabe-Ito palette (distinguishable with the common colour-vision deficiencies), and has a
@@ -125,7 +126,8 @@ def spec(builder: Callable[[], alt.TopLevelMixin]) -> dict:
 
     Built with Altair's debug mode off: in debug mode each axis, scale, title or tooltip
     object validates itself against the schema when created, for a better error message
-    (a third of a chart's build time). Altair switches the same global off in its own copy().
+    (a third of a chart's build time). Altair switches the same global off in its own copy();
+    two sessions building at once can at worst leave it off, which only changes error messages.
     """
     with debug_mode(False):
         return vega_lite(builder())
@@ -135,7 +137,7 @@ def vega_lite(chart: alt.TopLevelMixin) -> dict:
     """The Vega-Lite spec of a finished chart, for `st.vega_lite_chart`: what `st.altair_chart`
     sends, without validating it against the Vega-Lite JSON schema again.
 
-    That validation (jsonschema over the whole spec, data included) took 5 to 650 ms a chart,
+    That validation (jsonschema over the whole spec, data included) took 5 to 450 ms a chart,
     most of a page's rerun; the builders' specs are validated by tests/test_app_charts.py.
     Frames go as Arrow datasets named by a hash of their content, as Streamlit names them; no
     Altair theme is applied (Streamlit disables Altair's default one, which only sets a 300
