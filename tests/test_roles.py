@@ -166,7 +166,7 @@ def test_sign_ins_are_in_the_audit_log(link):
     run_as("agent@ddets.gouv.fr")
     last = audit.read(link).row(0, named=True)
     assert (last["evenement"], last["utilisateur"]) == ("Connexion", "agent@ddets.gouv.fr")
-    assert "role : agent" in last["details"]
+    assert "rôle : agent" in last["details"]
 
 
 # ---------- navigation ----------

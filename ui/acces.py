@@ -134,7 +134,7 @@ def _noter_connexion(user: roles.Utilisateur, *, mode: str) -> None:
     st.session_state[_CONNEXION_NOTEE] = True
     try:
         audit.record(db_path(), "connexion", user.email if mode == "oidc" else nom_utilisateur(),
-                     role=user.role, mode=mode)
+                     **{"rôle": user.role, "mode": "OpenID Connect" if mode == "oidc" else "local"})
     except OSError:
         pass  # a read-only disk must not lock users out; loads would fail loudly anyway
 
@@ -166,6 +166,6 @@ def peut_importer() -> bool:
 def noter_export(fichier: str, lignes: int, diffusion_: bool) -> None:
     try:
         audit.record(db_path(), "export", nom_utilisateur(), fichier=fichier, lignes=lignes,
-                     secret_statistique="oui" if diffusion_ else "non")
+                     **{"secret statistique": "oui" if diffusion_ else "non"})
     except OSError:
         pass
