@@ -88,9 +88,6 @@ def _frame_to_sheet(file: str, sheet: str | None, template: Template, raw: pl.Da
                     header_idx: int, first_line: int) -> Sheet:
     """`raw` has positional text columns; row `header_idx` holds the headers."""
     header_cells = [str(v).strip() if v is not None else "" for v in raw.row(header_idx)]
-    body = raw.slice(header_idx + 1).with_columns(
-        pl.int_range(header_idx + 1, raw.height, dtype=pl.Int64).add(first_line).alias(ROW)
-    )
     aliases = ALIASES[template.name]
     headers: dict[str, str] = {}
     unknown = []
@@ -102,20 +99,23 @@ def _frame_to_sheet(file: str, sheet: str | None, template: Template, raw: pl.Da
             select.append(pl.col(raw.columns[pos]).alias(name))
         elif header:
             unknown.append(header)
-    frame = body.select(*select, ROW)
+    missing = [c.name for c in template.columns if c.name not in headers]
+    # One lazy query, collected once: five eager steps cost 0.5 s on a 300,000-row file.
+    body = raw.lazy().slice(header_idx + 1).select(
+        *select, pl.int_range(header_idx + 1, raw.height, dtype=pl.Int64).add(first_line).alias(ROW)
+    )
     # Text normalisation common to all types: trim (no-break spaces too), empty -> null.
-    frame = frame.with_columns(
+    body = body.with_columns(
         pl.col(n).str.strip_chars(" \t\r\n\u00a0\u202f").replace("", None) for n in headers
     )
     # Empty rows (trailing rows, spacer rows) are normal: drop them, keep the others' numbers.
     # A row holding only its year and SIRET (a pre-filled template left blank) is empty too.
     content = [n for n in headers if n not in ("annee", "siret")] or list(headers)
     if content:
-        frame = frame.filter(pl.any_horizontal(pl.col(n).is_not_null() for n in content))
-    missing = [c.name for c in template.columns if c.name not in headers]
-    for name in missing:
-        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(name))
-    frame = frame.select(*template.column_names, ROW)
+        body = body.filter(pl.any_horizontal(pl.col(n).is_not_null() for n in content))
+    frame = body.with_columns(pl.lit(None, dtype=pl.String).alias(name) for name in missing).select(
+        *template.column_names, ROW
+    ).collect()
     return Sheet(file, sheet, template, frame, headers, missing, unknown)
 
 
