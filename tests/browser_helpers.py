@@ -65,14 +65,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(db: Path, timeout: float = 30.0) -> Iterator[str]:
-    """`streamlit run app.py` on a free port with IAE_DB=db; yields its base URL."""
+def streamlit_server(db: Path, timeout: float = 30.0, address: str = "127.0.0.1") -> Iterator[str]:
+    """`streamlit run app.py` on a free port with IAE_DB=db; yields its base URL (on 127.0.0.1).
+
+    `address` is what the server listens on (0.0.0.0: every interface, as on a server)."""
     port = free_port()
     env = {**os.environ, "IAE_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     log = open(db.parent / f"streamlit_{port}.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
+         "--server.port", str(port), "--server.address", address, "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
