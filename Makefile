@@ -24,9 +24,11 @@ run: seed
 
 # Browser tests drive Debian's Chromium; as root we install it, otherwise they skip and say why.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
-	  { echo "Installation de chromium (tests dans le navigateur)…"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	@{ command -v chromium >/dev/null 2>&1 && dpkg -s fonts-noto-color-emoji >/dev/null 2>&1; } || \
+	  [ "$$(id -u)" != 0 ] || \
+	  { echo "Installation de chromium et des emoji (tests dans le navigateur, captures)…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; } || \
 	  echo "chromium n'a pas pu être installé : les tests dans le navigateur seront ignorés."
 
 test: venv chromium
