@@ -305,14 +305,21 @@ def test_exports_of_aggregates_publish_no_count_under_the_threshold(link, export
                     assert t.diffusion and export.nom_fichier(t, "csv").endswith("_diffusion.csv")
 
 
-def test_a_committee_export_never_names_a_structure_outside_its_basins(link, exports):
-    for path in ("pages/structures.py", "pages/finances.py", "pages/personnel.py", "pages/qualite.py"):
-        exports.clear()
-        run_as("cta.sud@example.org", path, query={"annee": "2024"})
-        for t in exports:
-            csv_text = export.csv_bytes(t).decode("utf-8-sig")
-            for siret in (A, D, E):
-                assert NAMES[siret] not in csv_text and siret not in csv_text, (path, t.nom)
+@pytest.mark.parametrize(("email", "outside"), [("cta.sud@example.org", (A, D, E)),
+                                              ("direction@siae-b.re", (A, C, D, E))])
+def test_no_page_nor_export_names_a_structure_outside_the_scope(link, exports, email, outside):
+    for path in sorted(allowed(email)):
+        for query in ({"annee": "2024"}, {"annee": "2024", "siret": A}):
+            exports.clear()
+            at = run_as(email, path, query=query)
+            body = text(at) + "".join(str(s.value or "") for s in at.selectbox)
+            shown = [str(o) for s in at.selectbox for o in s.options]
+            for siret in outside:
+                assert NAMES[siret] not in body and not [o for o in shown if NAMES[siret] in o], (path, siret)
+            for t in exports:
+                csv_text = export.csv_bytes(t).decode("utf-8-sig")
+                for siret in outside:
+                    assert NAMES[siret] not in csv_text and siret not in csv_text, (path, t.nom)
 
 
 def test_masked_cells_say_why_in_the_export(link, exports):
