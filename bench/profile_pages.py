@@ -87,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     bp._preimport()
     bp._navigation_as_on_a_server()
+    bp._script_cache_as_on_a_server()
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(bp.ROOT / "app.py"), default_timeout=args.timeout)
