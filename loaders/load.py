@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import duckdb
 import polars as pl
@@ -113,8 +114,12 @@ def _content_hashes(df: pl.DataFrame, key: list[str]) -> pl.DataFrame:
     ).select(*key, pl.format("{}-{}", pl.col("h"), pl.col("n")).alias("content_hash"), pl.col("n").cast(pl.Int32))
 
 
-def _store_sheet(con: duckdb.DuckDBPyConnection, template: str, df: pl.DataFrame, load_id: int) -> tuple[int, int, int]:
-    """Write one template's rows; returns (new, replaced, unchanged) return counts."""
+def _store_sheet(con: duckdb.DuckDBPyConnection, template: str, df: pl.DataFrame, load_id: int,
+                 hashes: pl.DataFrame | None = None) -> tuple[int, int, int]:
+    """Write one template's rows; returns (new, replaced, unchanged) return counts.
+
+    `hashes`: `_content_hashes` of the frame when already computed (by the checking thread).
+    """
     t = TEMPLATES[template]
     raw = build.raw_table(template)
     casts = ", ".join(f"i.{c.name}::{c.sql_type}" for c in t.columns)
@@ -125,7 +130,7 @@ def _store_sheet(con: duckdb.DuckDBPyConnection, template: str, df: pl.DataFrame
             con.execute(f"insert into {raw} select {casts}, ? from incoming i", [load_id])
             return df.height, 0, 0
         key = list(t.return_key)
-        con.register("incoming_returns", _content_hashes(df, key))
+        con.register("incoming_returns", hashes if hashes is not None else _content_hashes(df, key))
         con.execute(
             """create or replace temp table diff as
                select i.siret, i.annee, i.content_hash, i.n, r.load_id as previous_load_id,
@@ -185,6 +190,43 @@ def _log_rejected_returns(con, load_id: int, checked: list[Checked]) -> None:
                             [(load_id, c.sheet.template.name, s, a) for s, a in keys.iter_rows()])
 
 
+@dataclass
+class _Checked:
+    """A file read and validated, with the fingerprints of its returns when it is to be stored."""
+
+    result: FileResult
+    checked: list[Checked]
+    hashes: list[pl.DataFrame | None]
+
+
+def _check_for_load(path: Path, communes: set[str], name: str) -> _Checked:
+    result, checked = check_file(path, communes, name)
+    hashes = [
+        _content_hashes(c.typed, list(c.sheet.template.return_key))
+        if result.status == LOADED and c.sheet.template.name != "communes" else None
+        for c in checked
+    ]
+    return _Checked(result, checked, hashes)
+
+
+def _checked_ahead(files: list[Path], communes: set[str], names: dict[Path, str]) -> Iterator[_Checked]:
+    """The files checked in order, each one in a thread while the caller stores the one before.
+
+    A DuckDB insert keeps one core busy, reading and validating (polars) the other. One
+    worker checks the files one after the other, so a commune brought by a file is known
+    to the next ones, as when everything ran in turn; one file ahead bounds the memory.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="check") as pool:
+        ahead = None
+        for path in files:
+            submitted = pool.submit(_check_for_load, path, communes, names.get(path, path.name))
+            if ahead is not None:
+                yield ahead.result()
+            ahead = submitted
+        if ahead is not None:
+            yield ahead.result()
+
+
 class _NothingChanged(Exception):
     """Every file was already loaded as is: discard the new version."""
 
@@ -210,14 +252,14 @@ def load_files(paths: Iterable[str | Path], link: Path | None = None, user: str 
                 build.build(con)
             communes = {r[0] for r in con.sql("select commune_insee from raw_communes").fetchall()}
             load_id = scalar(con, "select coalesce(max(load_id), 0) from load_log")
-            for i, path in enumerate(files):
-                result, checked = check_file(path, communes, names.get(path, path.name))
+            for i, done in enumerate(_checked_ahead(files, communes, names)):
+                result, checked = done.result, done.checked
                 load_id += 1
                 if result.status == LOADED:
                     con.execute("begin transaction")
                     try:
-                        for c in checked:
-                            n, r, u = _store_sheet(con, c.sheet.template.name, c.typed, load_id)
+                        for c, hashes in zip(checked, done.hashes):
+                            n, r, u = _store_sheet(con, c.sheet.template.name, c.typed, load_id, hashes)
                             result.new, result.replaced, result.unchanged = (
                                 result.new + n, result.replaced + r, result.unchanged + u)
                         if result.new == 0 and result.replaced == 0:
