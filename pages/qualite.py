@@ -3,7 +3,7 @@ and why, and the consistency warnings that do not block a load but ask for a che
 
 import streamlit as st
 
-from ui import data, page, retours
+from ui import data, labels, page, retours
 from ui.format import VIDE, fmt_nombre, fmt_valeur
 from ui.retours import pluriel
 
@@ -11,7 +11,8 @@ f = page.filtres()
 page.entete("Qualité des données", f, "qui a envoyé quel retour, qui relancer, les fichiers refusés et les "
             "alertes de cohérence.")
 
-voit_siae = data.scope_courant().voit_siae
+scope = data.scope_courant()
+voit_siae = scope.voit_siae
 comptes = retours.lire("comptes_retours", f).row(0, named=True)
 page.stop_si(not comptes["nb_siae"], f"Aucune SIAE conventionnée en {f.annee} pour cette sélection : il n'y a "
              "pas de retour attendu. Le registre des conventions de l'année se charge comme les retours "
@@ -36,9 +37,11 @@ c[3].metric("Retours refusés", fmt_nombre(comptes["nb_refuses"]), border=True,
 c[4].metric("SIAE à relancer", fmt_nombre(comptes["nb_a_relancer"]), border=True,
             help="SIAE auxquelles il manque au moins un retour (manquant ou refusé).")
 
-if not voit_siae:
-    st.info("Votre profil donne accès aux chiffres par territoire : le détail par structure (matrice, relances, "
-            "fichiers refusés, alertes) n'est pas affiché.")
+if scope.bassins is not None or scope.sirets is not None:
+    perimetre = (f"des bassins {', '.join(labels.bassin(b) for b in scope.bassins)}" if scope.bassins
+                 else "de votre structure")
+    st.info(f"Les chiffres ci-dessus portent sur toute la sélection ; le détail par structure (matrice, relances, "
+            f"alertes) porte sur les structures {perimetre}, celles que votre profil permet de voir.")
 
 relancer = retours.lire("a_relancer", f) if voit_siae else None
 refuses = retours.lire("fichiers_refuses", f) if voit_siae else None

@@ -341,3 +341,11 @@ def test_exports_are_in_the_audit_log(link):
     page._fichier(t, "csv", "")
     last = audit.read(link).row(0, named=True)
     assert last["evenement"] == "Export" and "essai.csv" in last["details"]
+
+
+def test_committee_quality_counts_cover_the_selection_and_the_detail_its_basins(link):
+    admin = run_as("admin@ddets.gouv.fr", "pages/qualite.py", query={"annee": "2024"})
+    cta = run_as("cta.sud@example.org", "pages/qualite.py", query={"annee": "2024"})
+    counts = {m.label: m.value for m in admin.metric}
+    assert {m.label: m.value for m in cta.metric} == counts  # returns counted over every SIAE: consistent rate
+    assert "structures des bassins Sud" in text(cta)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from warehouse.queries import FILTER_SIAE, SCOPE_SIAE, Filters, Scope, _params, _run
+from warehouse.queries import FILTER_SIAE, SCOPE_AGREGATS, SCOPE_SIAE, Filters, Scope, _params, _run
 
 # Files are seen whole only by users who may see every SIAE and person-level rows (admin, agent).
 SCOPE_FICHIERS = "$personnes"
@@ -37,7 +37,8 @@ def suivi(con, f: Filters, scope: Scope) -> pl.DataFrame:
 
 
 def comptes_retours(con, f: Filters, scope: Scope) -> pl.DataFrame:
-    """Returns owed, received, replaced, refused and missing over the selection (one row)."""
+    """Returns owed, received, replaced, refused and missing over the selection (one row).
+    Counts of returns, an aggregate: every SIAE of the selection, whatever the scope."""
     return _run(con, f"""
         select
             count(distinct siret) as nb_siae,
@@ -48,7 +49,7 @@ def comptes_retours(con, f: Filters, scope: Scope) -> pl.DataFrame:
             count(*) filter (where statut = 'MANQUANT') as nb_manquants,
             count(distinct siret) filter (where statut <> 'RECU') as nb_a_relancer
         from suivi_retours
-        where annee = $annee and {SCOPE_SIAE} and {FILTER_SIAE}
+        where annee = $annee and {SCOPE_AGREGATS} and {FILTER_SIAE}
     """, **_params(f, scope))
 
 
