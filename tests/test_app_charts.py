@@ -31,6 +31,10 @@ def _walk(spec):
             yield from _walk(v)
 
 
+MANY = pl.DataFrame({"raison_sociale": [f"SIAE {i}" for i in range(4500)],
+                     "cout_public_par_etp": [float(10_000 + i * 7 % 9000) for i in range(4500)]})
+
+
 def _built():
     return [
         charts.tendance(TERR, "nb_salaries", sous_titre="2025 · Sud"),
@@ -44,6 +48,7 @@ def _built():
                                          "rang": [0, 2], "montant": [1e6, 2e5]})),
         charts.distribution_siae(pl.DataFrame({"raison_sociale": ["A", "B"], "cout_public_par_etp": [2.0e4, 1.5e4]}),
                                  "cout_public_par_etp"),
+        charts.distribution_siae(MANY, "cout_public_par_etp"),
         charts.siae_vs_mediane(TERR, TERR.with_columns(pl.col("nb_salaries") * 2), "nb_salaries", nom="SIAE A",
                                groupe="Médiane des ACI"),
     ]
@@ -141,6 +146,15 @@ def test_spec_builds_without_debug_validation_and_restores_it():
     spec = charts.spec(builder)
     assert seen == [False] and schemapi.DEBUG_MODE == before
     assert spec["title"]["text"] == "Taux de retour" and len(spec["datasets"]) == 1
+
+
+def test_distribution_of_thousands_of_siae_is_a_histogram_of_readable_height():
+    """4,500 bars of 16 px made a 72,000-pixel chart Chromium could not draw."""
+    spec = charts.distribution_siae(MANY, "cout_public_par_etp").to_dict()
+    bars = spec["layer"][0]
+    assert spec["height"] == 320 and bars["encoding"]["x"]["bin"] == {"maxbins": 30}
+    assert bars["encoding"]["y"]["aggregate"] == "count"
+    assert f"4{NNBSP}500 SIAE par tranche" in spec["title"]["subtitle"]
 
 
 def test_distribution_puts_the_highest_value_first_without_listing_every_name():

@@ -18,7 +18,7 @@ from altair import utils
 from altair.utils.schemapi import debug_mode
 
 from ui import labels
-from ui.format import VEGA_FORMAT, VEGA_LOCALE, VIDE
+from ui.format import VEGA_FORMAT, VEGA_LOCALE, VIDE, fmt_nombre
 
 # Heights are the whole chart's (title, axes and legend included): Streamlit fits Vega-Lite
 # charts to their container ("fit-x fit-y"), so a height of 200 left an 80-pixel plot.
@@ -317,11 +317,28 @@ def barres_annees(df: pl.DataFrame, col: str, *, sous_titre: str | None = None) 
     return finish(base.mark_bar(color=PRIMARY) + text, title=_title(label, sous_titre), height=290)
 
 
+MAX_BARS = 40  # above, one bar per SIAE is unreadable (and 4,500 bars make a 72,000-pixel chart)
+
+
 def distribution_siae(df: pl.DataFrame, col: str, *, sous_titre: str | None = None) -> alt.Chart:
-    """One value per SIAE, sorted, with the median as a rule: where a structure stands."""
+    """One value per SIAE, sorted, with the median as a rule: where a structure stands.
+
+    With more than MAX_BARS SIAE, the number of SIAE by range of values instead."""
     unit = labels.unite(col)
     label = labels.colonne(col)
     data = df.select("raison_sociale", col).filter(pl.col(col).is_not_null()).sort(col, descending=True)
+    median = alt.Chart(data).mark_rule(color=MEDIAN, strokeDash=[6, 4], strokeWidth=2).encode(
+        x=alt.X(f"median({col}):Q"),
+        tooltip=[alt.Tooltip(f"median({col}):Q", title="Médiane", format=_fmt(unit))])
+    if data.height > MAX_BARS:
+        bins = alt.Chart(data).mark_bar(color=PRIMARY).encode(
+            x=alt.X(f"{col}:Q", bin=alt.Bin(maxbins=30), title=label, axis=_axis(unit, tickCount=6)),
+            y=alt.Y("count():Q", title="Nombre de SIAE", axis=_axis("nombre")),
+            tooltip=[alt.Tooltip(f"{col}:Q", bin=alt.Bin(maxbins=30), title=label, format=_fmt(unit)),
+                     alt.Tooltip("count():Q", title="Nombre de SIAE")],
+        )
+        subtitle = f"{sous_titre + ' · ' if sous_titre else ''}{fmt_nombre(data.height)} SIAE par tranche ; tiret : médiane"
+        return finish(bins + median, title=_title(f"{label} : répartition des SIAE", subtitle), height=320)
     # Sorted by the value, not by a list of every name: with thousands of SIAE the list was most
     # of the chart's build and conversion time.
     base = alt.Chart(data).encode(
@@ -330,8 +347,5 @@ def distribution_siae(df: pl.DataFrame, col: str, *, sous_titre: str | None = No
         tooltip=[alt.Tooltip("raison_sociale:N", title="SIAE"),
                  alt.Tooltip(f"{col}:Q", title=label, format=_fmt(unit))],
     )
-    median = alt.Chart(data).mark_rule(color=MEDIAN, strokeDash=[6, 4], strokeWidth=2).encode(
-        x=alt.X(f"median({col}):Q"),
-        tooltip=[alt.Tooltip(f"median({col}):Q", title="Médiane", format=_fmt(unit))])
     return finish(base.mark_bar(color=PRIMARY) + median, title=_title(f"{label} par SIAE", sous_titre),
                   height=alt.Step(16))
