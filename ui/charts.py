@@ -185,7 +185,7 @@ def barres_bassins(df: pl.DataFrame, col: str, *, sous_titre: str | None = None,
     unit = labels.unite(col)
     label = labels.colonne(col)
     data = df.select("bassin", col).with_columns(
-        pl.col("bassin").map_elements(labels.bassin, return_dtype=pl.String).alias("bassin_libelle"))
+        labels.en_mots(df, "bassin", labels.bassin).alias("bassin_libelle"))
     order = [labels.bassin(b) for b in data["bassin"].to_list()]
     colours = [BASSIN_COLOURS.get(b, PALETTE[4]) for b in data["bassin"].to_list()]
     base = alt.Chart(data).encode(

@@ -104,9 +104,9 @@ def nom_fichier(t: Table, ext: str) -> str:
 def codes_en_libelles(df: pl.DataFrame) -> pl.DataFrame:
     """Codes as users read them: basins by label, types by acronym, "TOUS" in words."""
     if "bassin" in df.columns:
-        df = df.with_columns(pl.col("bassin").map_elements(labels.bassin, return_dtype=pl.String))
+        df = df.with_columns(labels.en_mots(df, "bassin", labels.bassin))
     if "type_siae" in df.columns:
-        df = df.with_columns(pl.col("type_siae").map_elements(labels.type_siae, return_dtype=pl.String))
+        df = df.with_columns(labels.en_mots(df, "type_siae", labels.type_siae))
     return df
 
 

@@ -6,6 +6,8 @@ Nothing is written here that those modules already say; this module only looks t
 
 from __future__ import annotations
 
+import polars as pl
+
 from loaders.contract import CODE_LISTS, TEMPLATES
 from warehouse import catalogue
 
@@ -102,3 +104,10 @@ UNITES = {
 
 def unite_texte(unit: str) -> str:
     return UNITES.get(unit, unit)
+
+
+def en_mots(df: pl.DataFrame, col: str, libelle) -> pl.Expr:
+    """`col` through `libelle` (bassin, type_siae…), called once per distinct value rather than
+    once per row: a table of 5,000 SIAE has four basins."""
+    mapping = {v: libelle(v) for v in df[col].unique().to_list() if v is not None}
+    return pl.col(col).replace_strict(mapping, default=None, return_dtype=pl.String)

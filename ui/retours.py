@@ -153,8 +153,8 @@ def relance_affichage(df: pl.DataFrame) -> pl.DataFrame:
 def carte_taux(df: pl.DataFrame) -> alt.Chart:
     """Return rate (four returns received) by basin and type: a coloured grid with its values."""
     d = df.with_columns(
-        pl.col("bassin").map_elements(labels.bassin, return_dtype=pl.String).alias("bassin_libelle"),
-        pl.col("type_siae").map_elements(labels.type_siae, return_dtype=pl.String).alias("type_libelle"),
+        labels.en_mots(df, "bassin", labels.bassin).alias("bassin_libelle"),
+        labels.en_mots(df, "type_siae", labels.type_siae).alias("type_libelle"),
         pl.format("{} / {}", pl.col("nb_retours_complets"), pl.col("nb_siae")).alias("complets"),
     )
     base = alt.Chart(d).encode(
