@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import charts, data, page
-from ui.format import fmt_valeur
+from ui.format import fmt_nombre, fmt_valeur
 
 f = page.filtres()
 page.entete("Vue d'ensemble", f, "chiffres clés de l'année, évolution par rapport à l'année précédente et "
@@ -21,9 +21,10 @@ row = page.indicateurs_cles(f, terr, CLES)
 if row:
     st.caption(
         f"ETP conventionnés : {fmt_valeur(row['etp_conventionnes'], 'etp')}. Les sommes et les taux portent "
-        f"sur les SIAE qui ont transmis le retour concerné : retour salariés reçu pour {row['nb_retours_salaries']} "
-        f"SIAE, finances pour {row['nb_retours_finances']}, les quatre retours pour {row['nb_retours_complets']} "
-        f"sur {row['nb_siae']}. " + page.NOTE_VIDE)
+        f"sur les SIAE qui ont transmis le retour concerné : retour salariés reçu pour "
+        f"{fmt_nombre(row['nb_retours_salaries'])} SIAE, finances pour {fmt_nombre(row['nb_retours_finances'])}, "
+        f"les quatre retours pour {fmt_nombre(row['nb_retours_complets'])} sur {fmt_nombre(row['nb_siae'])}. "
+        + page.NOTE_VIDE)
     st.subheader("Tendances")
     single = terr.filter(terr["annee"] <= f.annee)
     cols = st.columns(3)

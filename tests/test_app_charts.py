@@ -163,3 +163,14 @@ def test_distribution_puts_the_highest_value_first_without_listing_every_name():
     layer = charts.distribution_siae(siae, "cout_public_par_etp").to_dict()["layer"][0]
     assert layer["encoding"]["y"]["sort"] == "-x"
     assert layer["encoding"]["x"]["field"] == "cout_public_par_etp"
+
+
+def test_a_ten_year_trend_writes_only_its_first_and_last_values():
+    """Ten values written above ten points overlapped into one unreadable line."""
+    years = pl.DataFrame({"annee": list(range(2016, 2026)), "nb_salaries": [280_000 + i * 2_000 for i in range(10)]})
+    spec = charts.tendance(years, "nb_salaries").to_dict()
+    text = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "text")
+    assert [r["annee"] for r in spec["datasets"][text["data"]["name"]]] == [2016, 2025]
+    three = charts.tendance(years.tail(3), "nb_salaries").to_dict()
+    text = next(layer for layer in three["layer"] if layer["mark"]["type"] == "text")
+    assert len(three["datasets"][text.get("data", three.get("data"))["name"]]) == 3

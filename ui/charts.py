@@ -161,20 +161,29 @@ def vega_lite(chart: alt.TopLevelMixin) -> dict:
     return {"$schema": alt.SCHEMA_URL, **spec, "datasets": datasets}
 
 
+MAX_LABELS = 5  # above, values written on every point overlap: only the first and last are
+
+
 def tendance(df: pl.DataFrame, col: str, *, sous_titre: str | None = None, grand: bool = False) -> alt.Chart:
-    """One indicator over the years: a line with its points and values."""
+    """One indicator over the years: a line with its points and values (the first and last
+    only over a long period; every value is in the tooltips)."""
     unit = labels.unite(col)
     label = labels.colonne(col)
     data = df.select("annee", col).filter(pl.col(col).is_not_null())
-    base = alt.Chart(data).encode(
-        x=alt.X("annee:O", title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"{col}:Q", title=None, axis=_axis(unit, tickCount=4),
-                scale=alt.Scale(zero=True)),
-        tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip(f"{col}:Q", title=label, format=_fmt(unit))],
-    )
-    line = base.mark_line(color=PRIMARY, strokeWidth=3)
-    points = base.mark_point(color=PRIMARY, filled=True, size=70)
-    text = base.mark_text(dy=-12, fontSize=20 if grand else 12, color="#1F1F1F").encode(
+
+    def base(frame: pl.DataFrame) -> alt.Chart:
+        return alt.Chart(frame).encode(
+            x=alt.X("annee:O", title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(f"{col}:Q", title=None, axis=_axis(unit, tickCount=4), scale=alt.Scale(zero=True)),
+            tooltip=[alt.Tooltip("annee:O", title="Année"),
+                     alt.Tooltip(f"{col}:Q", title=label, format=_fmt(unit))],
+        )
+
+    ends = data if data.height <= MAX_LABELS else data.filter(
+        pl.col("annee").is_in([data["annee"].min(), data["annee"].max()]))
+    line = base(data).mark_line(color=PRIMARY, strokeWidth=3)
+    points = base(data).mark_point(color=PRIMARY, filled=True, size=70)
+    text = base(ends).mark_text(dy=-12, fontSize=20 if grand else 12, color="#1F1F1F").encode(
         text=alt.Text(f"{col}:Q", format=_fmt(unit)))
     # One layer of three, not (line + points) + text: each "+" merges and copies the layers again.
     return finish(alt.layer(line, points, text), title=_title(label, sous_titre), height=270, grand=grand)
