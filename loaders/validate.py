@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-import pandera.polars as pa
 import polars as pl
 
 from loaders.contract import (
@@ -31,6 +30,9 @@ from loaders.contract import (
 )
 from loaders.read import ROW, Sheet
 from loaders.report import ERROR, WARNING, Problem
+
+if TYPE_CHECKING:
+    import pandera.polars as pa
 
 # Reports stay readable: past this many lines a file gets one summary line more.
 MAX_PROBLEMS_PER_FILE = 2000
@@ -260,7 +262,16 @@ def _column_conditions(col: Column, communes: frozenset[str]) -> list[tuple[Call
     return conditions
 
 
+def _pandera():
+    """pandera.polars, imported when first needed: its import takes 1.5 s (pandas included) and
+    a clean file never needs it (see `_passes_schema`)."""
+    import pandera.polars
+
+    return pandera.polars
+
+
 def _column_checks(col: Column, communes: frozenset[str]) -> list[pa.Check]:
+    pa = _pandera()
     return [pa.Check(lambda d, f=f: d.lazyframe.select(f(pl.col(d.key))), error=rule)
             for f, rule in _column_conditions(col, communes)]
 
@@ -268,6 +279,7 @@ def _column_checks(col: Column, communes: frozenset[str]) -> list[pa.Check]:
 @lru_cache(maxsize=32)
 def schema(template: Template, communes: frozenset[str]) -> pa.DataFrameSchema:
     """The pandera schema of a template, derived from the contract."""
+    pa = _pandera()
     columns = {
         c.name: pa.Column(POLARS_TYPES[c.type], checks=_column_checks(c, communes), nullable=not c.required,
                           required=True)
@@ -372,7 +384,7 @@ def check_sheet(sheet: Sheet, communes: frozenset[str]) -> Checked:
     if not _passes_schema(typed.drop(ROW), t, communes):
         try:
             schema(t, communes).validate(typed.drop(ROW), lazy=True)
-        except pa.errors.SchemaErrors as exc:
+        except _pandera().errors.SchemaErrors as exc:
             found.append(_pandera_problems(exc.failure_cases, sheet, raw, typed))
 
     if found:
