@@ -116,6 +116,8 @@ def _cast(col: Column) -> pl.Expr:
 
 def _cast_column(col: Column, s: pl.Series) -> pl.Series:
     """Cast one column; repetitive columns (codes, years, hours) are cast once per distinct value."""
+    if col.type == TEXT and _cast(col).meta.is_column():
+        return s  # free text is kept as read: no need to look for its distinct values
     uniq = s.unique()
     if uniq.len() * 4 > s.len():
         return s.to_frame(col.name).select(_cast(col).alias(col.name))[col.name]
