@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import getpass
 import hashlib
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -76,11 +76,12 @@ def _holds_communes(path: Path) -> bool:
     return "commune" in fold(path.stem) and "conventions" not in fold(path.stem)
 
 
-def check_file(path: Path, communes: set[str], display_name: str | None = None) -> tuple[FileResult, list[Checked]]:
+def check_file(path: Path, communes: set[str], display_name: str | None = None,
+               checksum: bool = True) -> tuple[FileResult, list[Checked]]:
     """Read and validate one file without storing anything (used by the import page too)."""
     result = FileResult(path, display_name or path.name)
     try:
-        if path.exists() and path.is_file():
+        if checksum and path.exists() and path.is_file():
             result.checksum = _checksum(path)
         sheets = read_file(path, result.name)
     except LoadError as exc:
@@ -114,12 +115,8 @@ def _content_hashes(df: pl.DataFrame, key: list[str]) -> pl.DataFrame:
     ).select(*key, pl.format("{}-{}", pl.col("h"), pl.col("n")).alias("content_hash"), pl.col("n").cast(pl.Int32))
 
 
-def _store_sheet(con: duckdb.DuckDBPyConnection, template: str, df: pl.DataFrame, load_id: int,
-                 hashes: pl.DataFrame | None = None) -> tuple[int, int, int]:
-    """Write one template's rows; returns (new, replaced, unchanged) return counts.
-
-    `hashes`: `_content_hashes` of the frame when already computed (by the checking thread).
-    """
+def _store_sheet(con: duckdb.DuckDBPyConnection, template: str, df: pl.DataFrame, load_id: int) -> tuple[int, int, int]:
+    """Write one template's rows; returns (new, replaced, unchanged) return counts."""
     t = TEMPLATES[template]
     raw = build.raw_table(template)
     casts = ", ".join(f"i.{c.name}::{c.sql_type}" for c in t.columns)
@@ -130,7 +127,7 @@ def _store_sheet(con: duckdb.DuckDBPyConnection, template: str, df: pl.DataFrame
             con.execute(f"insert into {raw} select {casts}, ? from incoming i", [load_id])
             return df.height, 0, 0
         key = list(t.return_key)
-        con.register("incoming_returns", hashes if hashes is not None else _content_hashes(df, key))
+        con.register("incoming_returns", _content_hashes(df, key))
         con.execute(
             """create or replace temp table diff as
                select i.siret, i.annee, i.content_hash, i.n, r.load_id as previous_load_id,
@@ -190,41 +187,35 @@ def _log_rejected_returns(con, load_id: int, checked: list[Checked]) -> None:
                             [(load_id, c.sheet.template.name, s, a) for s, a in keys.iter_rows()])
 
 
-@dataclass
-class _Checked:
-    """A file read and validated, with the fingerprints of its returns when it is to be stored."""
-
-    result: FileResult
-    checked: list[Checked]
-    hashes: list[pl.DataFrame | None]
+def _file_checksum(path: Path) -> str:
+    return _checksum(path) if path.is_file() else ""
 
 
-def _check_for_load(path: Path, communes: set[str], name: str) -> _Checked:
-    result, checked = check_file(path, communes, name)
-    hashes = [
-        _content_hashes(c.typed, list(c.sheet.template.return_key))
-        if result.status == LOADED and c.sheet.template.name != "communes" else None
-        for c in checked
-    ]
-    return _Checked(result, checked, hashes)
+def _checked_ahead(files: list[Path], communes: set[str],
+                   names: dict[Path, str]) -> Iterator[tuple[FileResult, list[Checked]]]:
+    """The files checked in order, each one in threads while the caller stores the one before.
 
-
-def _checked_ahead(files: list[Path], communes: set[str], names: dict[Path, str]) -> Iterator[_Checked]:
-    """The files checked in order, each one in a thread while the caller stores the one before.
-
-    A DuckDB insert keeps one core busy, reading and validating (polars) the other. One
-    worker checks the files one after the other, so a commune brought by a file is known
-    to the next ones, as when everything ran in turn; one file ahead bounds the memory.
+    A DuckDB insert keeps one core busy; reading and validating (polars) and the checksum
+    (hashlib) use what is left. One worker checks the files one after the other, so a
+    commune brought by a file is known to the next ones, as when everything ran in turn;
+    one file ahead bounds the memory.
     """
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="check") as pool:
+    def joined(check: Future, checksum: Future) -> tuple[FileResult, list[Checked]]:
+        result, checked = check.result()
+        result.checksum = checksum.result()
+        return result, checked
+
+    with ThreadPoolExecutor(1, thread_name_prefix="check") as checker, \
+            ThreadPoolExecutor(1, thread_name_prefix="checksum") as summer:
         ahead = None
         for path in files:
-            submitted = pool.submit(_check_for_load, path, communes, names.get(path, path.name))
+            submitted = (checker.submit(check_file, path, communes, names.get(path, path.name), checksum=False),
+                         summer.submit(_file_checksum, path))
             if ahead is not None:
-                yield ahead.result()
+                yield joined(*ahead)
             ahead = submitted
         if ahead is not None:
-            yield ahead.result()
+            yield joined(*ahead)
 
 
 class _NothingChanged(Exception):
@@ -252,14 +243,13 @@ def load_files(paths: Iterable[str | Path], link: Path | None = None, user: str 
                 build.build(con)
             communes = {r[0] for r in con.sql("select commune_insee from raw_communes").fetchall()}
             load_id = scalar(con, "select coalesce(max(load_id), 0) from load_log")
-            for i, done in enumerate(_checked_ahead(files, communes, names)):
-                result, checked = done.result, done.checked
+            for i, (result, checked) in enumerate(_checked_ahead(files, communes, names)):
                 load_id += 1
                 if result.status == LOADED:
                     con.execute("begin transaction")
                     try:
-                        for c, hashes in zip(checked, done.hashes):
-                            n, r, u = _store_sheet(con, c.sheet.template.name, c.typed, load_id, hashes)
+                        for c in checked:
+                            n, r, u = _store_sheet(con, c.sheet.template.name, c.typed, load_id)
                             result.new, result.replaced, result.unchanged = (
                                 result.new + n, result.replaced + r, result.unchanged + u)
                         if result.new == 0 and result.replaced == 0:
