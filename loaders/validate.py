@@ -367,14 +367,14 @@ def check_sheet(sheet: Sheet, communes: frozenset[str]) -> Checked:
     typed = pl.DataFrame([_cast_column(c, raw[c.name]) for c in t.columns] + [raw[ROW]])
 
     # Cells that held text but did not cast: one problem each, with the text as written.
-    cast_failures = []
-    for c in t.columns:
-        if c.type in CAST_RULES:
-            failed = raw.select(ROW, pl.col(c.name).alias("valeur")).filter(
-                pl.col("valeur").is_not_null() & typed[c.name].is_null())
-            cast_failures.append(failed.with_columns(pl.lit(c.name).alias("column"),
-                                                     pl.lit(CAST_RULES[c.type]).alias("regle")))
-    failed_cells = pl.concat(cast_failures) if cast_failures else pl.DataFrame()
+    # One lazy query for all columns: polars runs the columns side by side.
+    cast_failures = [
+        pl.LazyFrame({ROW: raw[ROW], "valeur": raw[c.name], "_typed": typed[c.name]})
+        .filter(pl.col("valeur").is_not_null() & pl.col("_typed").is_null())
+        .select(ROW, "valeur", pl.lit(c.name).alias("column"), pl.lit(CAST_RULES[c.type]).alias("regle"))
+        for c in t.columns if c.type in CAST_RULES
+    ]
+    failed_cells = pl.concat(cast_failures).collect() if cast_failures else pl.DataFrame()
 
     found = [failed_cells] if failed_cells.height else []
     for c in t.columns:
