@@ -173,7 +173,7 @@ def carte_taux(df: pl.DataFrame) -> alt.Chart:
     )
     text = base.mark_text(fontSize=14, fontWeight="bold").encode(
         text=alt.Text("taux_retour:Q", format=".0%"),
-        color=alt.condition("datum.taux_retour > 0.6", alt.value("white"), alt.value("#161616")),
+        color=alt.ColorValue("#161616", condition={"test": "datum.taux_retour > 0.6", "value": "white"}),
     )
     height = 150 + 52 * d["bassin_libelle"].n_unique()  # the whole chart: title, top axis and rows
     chart = (cells + text).properties(
