@@ -115,8 +115,12 @@ def _content_hashes(df: pl.DataFrame, key: list[str]) -> pl.DataFrame:
     ).select(*key, pl.format("{}-{}", pl.col("h"), pl.col("n")).alias("content_hash"), pl.col("n").cast(pl.Int32))
 
 
-def _store_sheet(con: duckdb.DuckDBPyConnection, template: str, df: pl.DataFrame, load_id: int) -> tuple[int, int, int]:
-    """Write one template's rows; returns (new, replaced, unchanged) return counts."""
+def _store_sheet(con: duckdb.DuckDBPyConnection, template: str, df: pl.DataFrame, load_id: int,
+                 hashes: pl.DataFrame | None = None) -> tuple[int, int, int]:
+    """Write one template's rows; returns (new, replaced, unchanged) return counts.
+
+    `hashes`: the frame's `_content_hashes`, when the checking thread computed them already.
+    """
     t = TEMPLATES[template]
     raw = build.raw_table(template)
     casts = ", ".join(f"i.{c.name}::{c.sql_type}" for c in t.columns)
@@ -127,7 +131,7 @@ def _store_sheet(con: duckdb.DuckDBPyConnection, template: str, df: pl.DataFrame
             con.execute(f"insert into {raw} select {casts}, ? from incoming i", [load_id])
             return df.height, 0, 0
         key = list(t.return_key)
-        con.register("incoming_returns", _content_hashes(df, key))
+        con.register("incoming_returns", hashes if hashes is not None else _content_hashes(df, key))
         con.execute(
             """create or replace temp table diff as
                select i.siret, i.annee, i.content_hash, i.n, r.load_id as previous_load_id,
@@ -191,25 +195,33 @@ def _file_checksum(path: Path) -> str:
     return _checksum(path) if path.is_file() else ""
 
 
+def _check_for_load(path: Path, communes: set[str], name: str) -> tuple[FileResult, list[Checked], list]:
+    """check_file, and the fingerprints of the returns of a file to be stored."""
+    result, checked = check_file(path, communes, name, checksum=False)
+    hashes = [_content_hashes(c.typed, list(c.sheet.template.return_key))
+              if c.ok and c.sheet.template.name != "communes" else None for c in checked]
+    return result, checked, hashes
+
+
 def _checked_ahead(files: list[Path], communes: set[str],
-                   names: dict[Path, str]) -> Iterator[tuple[FileResult, list[Checked]]]:
+                   names: dict[Path, str]) -> Iterator[tuple[FileResult, list[Checked], list]]:
     """The files checked in order, each one in threads while the caller stores the one before.
 
-    A DuckDB insert keeps one core busy; reading and validating (polars) and the checksum
-    (hashlib) use what is left. One worker checks the files one after the other, so a
-    commune brought by a file is known to the next ones, as when everything ran in turn;
-    one file ahead bounds the memory.
+    A DuckDB insert keeps one core busy; reading, validating and fingerprinting (polars) and
+    the checksum (hashlib) use what is left. One worker checks the files one after the
+    other, so a commune brought by a file is known to the next ones, as when everything ran
+    in turn; one file ahead bounds the memory.
     """
-    def joined(check: Future, checksum: Future) -> tuple[FileResult, list[Checked]]:
-        result, checked = check.result()
+    def joined(check: Future, checksum: Future) -> tuple[FileResult, list[Checked], list]:
+        result, checked, hashes = check.result()
         result.checksum = checksum.result()
-        return result, checked
+        return result, checked, hashes
 
     with ThreadPoolExecutor(1, thread_name_prefix="check") as checker, \
             ThreadPoolExecutor(1, thread_name_prefix="checksum") as summer:
         ahead = None
         for path in files:
-            submitted = (checker.submit(check_file, path, communes, names.get(path, path.name), checksum=False),
+            submitted = (checker.submit(_check_for_load, path, communes, names.get(path, path.name)),
                          summer.submit(_file_checksum, path))
             if ahead is not None:
                 yield joined(*ahead)
@@ -243,13 +255,13 @@ def load_files(paths: Iterable[str | Path], link: Path | None = None, user: str 
                 build.build(con)
             communes = {r[0] for r in con.sql("select commune_insee from raw_communes").fetchall()}
             load_id = scalar(con, "select coalesce(max(load_id), 0) from load_log")
-            for i, (result, checked) in enumerate(_checked_ahead(files, communes, names)):
+            for i, (result, checked, hashes) in enumerate(_checked_ahead(files, communes, names)):
                 load_id += 1
                 if result.status == LOADED:
                     con.execute("begin transaction")
                     try:
-                        for c in checked:
-                            n, r, u = _store_sheet(con, c.sheet.template.name, c.typed, load_id)
+                        for c, h in zip(checked, hashes):
+                            n, r, u = _store_sheet(con, c.sheet.template.name, c.typed, load_id, h)
                             result.new, result.replaced, result.unchanged = (
                                 result.new + n, result.replaced + r, result.unchanged + u)
                         if result.new == 0 and result.replaced == 0:
