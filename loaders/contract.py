@@ -366,7 +366,8 @@ _add(Template(
                "indiquée.", codes="MOTIF_SORTIE"),
     ),
     key=("annee", "siret", "identifiant", "date_entree"),
-    rules=("age_at_entry", "entry_in_year", "exit_after_entry", "exit_in_or_after_year", "motif_iff_exit"),
+    rules=("age_at_entry", "entry_in_year", "exit_after_entry", "exit_in_or_after_year", "motif_iff_exit",
+           "identifiant_pseudonyme"),
 ))
 
 _add(Template(
@@ -393,7 +394,8 @@ _add(Template(
         Column("formation_suivie", BOOL, False, "Formation suivie", "A suivi une formation dans l'année (oui/non)."),
     ),
     key=("annee", "siret", "identifiant"),
-    rules=("benevole_indemnise_only_benevole", "entry_in_year", "exit_after_entry", "exit_in_or_after_year"),
+    rules=("benevole_indemnise_only_benevole", "entry_in_year", "exit_after_entry", "exit_in_or_after_year",
+           "identifiant_pseudonyme"),
 ))
 
 _add(Template(

@@ -207,6 +207,16 @@ def _rules(template: Template) -> dict[str, Rule]:
             .then(_lit("motif de sortie indiqué sans date de sortie"))
             .otherwise(_lit("motif de sortie obligatoire quand une date de sortie est indiquée")),
         ),
+        # Person-level rows carry a pseudonymous identifier only (CONTRACT: "never a name"):
+        # a social security number (NIR: 13 digits, 15 with its key, first digit 1 to 8) is
+        # refused, so it never reaches the warehouse.
+        "identifiant_pseudonyme": Rule(
+            "identifiant",
+            ~pl.col("identifiant").str.replace_all(r"[\s.\-]", "").str.contains(r"^[1-8]\d{12}(\d{2})?$")
+            | pl.col("identifiant").is_null(),
+            _lit("l'identifiant ressemble à un numéro de sécurité sociale (NIR) : indiquez le numéro "
+                 "d'agrément ou un code interne, jamais un identifiant qui désigne la personne"),
+        ),
         "benevole_indemnise_only_benevole": Rule(
             "benevole_indemnise",
             ~pl.col("benevole_indemnise").fill_null(False) | (pl.col("statut") == "BENEVOLE"),

@@ -87,6 +87,14 @@ CASES = [
      "totaliser 100 % (à 1 près) ; total : 90.0"),
     ("share range", "structure", 0, "part_ca_particuliers", "120",
      "ligne 2, colonne « part_ca_particuliers » : valeur « 120 » — doit être compris entre 0 et 100"),
+    ("social security number as identifier", "salaries_insertion", 0, "identifiant", "2 84 05 97 411 123 45",
+     "ligne 2, colonne « identifiant » : valeur « 2 84 05 97 411 123 45 » — l'identifiant ressemble à un numéro "
+     "de sécurité sociale (NIR) : indiquez le numéro d'agrément ou un code interne, jamais un identifiant qui "
+     "désigne la personne"),
+    ("NIR in the staff return", "personnel_permanent", 0, "identifiant", "1840597411123",
+     "ligne 2, colonne « identifiant » : valeur « 1840597411123 » — l'identifiant ressemble à un numéro "
+     "de sécurité sociale (NIR) : indiquez le numéro d'agrément ou un code interne, jamais un identifiant qui "
+     "désigne la personne"),
     ("volunteer allowance", "personnel_permanent", 0, "benevole_indemnise", "oui",
      "ligne 2, colonne « benevole_indemnise » : valeur « oui » — « bénévole indemnisé » ne concerne que les "
      "bénévoles ; statut ici : CDI"),
