@@ -13,6 +13,8 @@ noms = {r["siret"]: f"{r['raison_sociale']} — {r['nom_commune'] or labels.bass
 
 st.title("Fiche SIAE")
 filters.depuis_url("fiche_siret", "siret", noms)
+if len(noms) == 1 and "fiche_siret" not in st.session_state:
+    st.session_state["fiche_siret"] = next(iter(noms))  # a structure's own sheet opens at once
 siret = st.selectbox("SIAE", list(noms), index=None, key="fiche_siret", format_func=noms.get,
                      placeholder="Tapez une raison sociale, une commune ou un SIRET",
                      help=f"Les SIAE conventionnées en {f.annee} (l'année choisie dans la barre latérale).")
