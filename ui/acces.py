@@ -83,8 +83,8 @@ def porte() -> roles.Utilisateur:
             _ecran(lambda: st.error(
                 "Mode local : l'Observatoire n'est accessible que depuis l'ordinateur qui le fait tourner. "
                 "Pour un accès depuis d'autres postes, configurez la connexion (voir le README)."))
-        st.sidebar.warning("**Mode local** : connexion non configurée, vous êtes l'administrateur local. "
-                           "L'application n'est servie que sur cet ordinateur (127.0.0.1).", icon="🔓")
+        st.sidebar.warning("**Mode local** : connexion non configurée ; vous êtes l'administrateur, sur cet "
+                           "ordinateur seulement.", icon="🔓")
         _noter_connexion(roles.LOCAL_ADMIN, mode="local")
         return roles.LOCAL_ADMIN
 
