@@ -17,7 +17,7 @@ import shutil
 
 import openpyxl
 import pytest
-from browser_helpers import CHROMIUM, SCREENSHOTS, chromium, fixture_warehouse, streamlit_server, wait_for_app
+from browser_helpers import CHROMIUM, SCREENSHOTS, fixture_warehouse, streamlit_server, wait_for_app
 
 pytest.importorskip("playwright.sync_api", reason="paquet playwright absent (requirements.txt)")
 if not CHROMIUM.exists():
@@ -25,7 +25,8 @@ if not CHROMIUM.exists():
                 "(apt-get install chromium) ; sinon les tests dans le navigateur sont ignorés.",
                 allow_module_level=True)
 
-from test_browser import WAIT, assert_clean, first_metric, go_to, open_page  # noqa: E402
+# browser and page: the same Chromium fixtures as test_browser (one home)
+from test_browser import WAIT, assert_clean, browser, first_metric, go_to, open_page, page  # noqa: E402, F401
 from test_retours_pages import D, finances_d_faux, remplir, salaries_c  # noqa: E402
 
 from ui.navigation import page as spec  # noqa: E402
@@ -47,21 +48,6 @@ def entrepot(tmp_path_factory):
 def app_url(entrepot):
     with streamlit_server(entrepot) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture
-def page(browser):
-    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-FR", accept_downloads=True)
-    ctx.set_default_timeout(WAIT)
-    p = ctx.new_page()
-    yield p
-    ctx.close()
 
 
 def shot(page, name: str) -> None:

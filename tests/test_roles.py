@@ -124,23 +124,16 @@ def test_the_example_users_file_is_valid():
     assert {u.role for u in users.values()} == set(roles.ROLES)
 
 
-def test_each_role_becomes_one_scope():
-    users = roles.charger(_write(USERS))
+def test_each_role_becomes_one_scope(tmp_path):
+    path = tmp_path / "utilisateurs.toml"
+    path.write_text(USERS, encoding="utf-8")
+    users = roles.charger(path)
     assert roles.scope(users["admin@ddets.gouv.fr"]) == Scope()
     assert roles.scope(users["agent@ddets.gouv.fr"], diffusion=True) == Scope(secret_statistique=True)
     assert roles.scope(users["cta.sud@example.org"]) == Scope(bassins=("SUD",), secret_statistique=True,
                                                               personnes=False)
     assert roles.scope(users["direction@siae-b.re"]) == Scope(sirets=(B,), secret_statistique=True,
                                                               personnes=False)
-
-
-def _write(content: str):
-    import tempfile
-    from pathlib import Path
-
-    path = Path(tempfile.mkdtemp()) / "u.toml"
-    path.write_text(content, encoding="utf-8")
-    return path
 
 
 # ---------- sign-in ----------
