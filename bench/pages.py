@@ -62,7 +62,7 @@ def _candidates(labels: list[str]) -> list:
     string that format_func rejects is shown as itself, so a label always "matches")."""
     pool: list = [int(lab) for lab in labels if re.fullmatch(r"-?\d+", lab.strip())]
     try:
-        from loaders.contract import CODE_LISTS, COMMUNES_REUNION
+        from contract import CODE_LISTS, COMMUNES_REUNION
 
         pool += [c for codes in CODE_LISTS.values() for c in codes]
         pool += sorted({b for _, _, b in COMMUNES_REUNION})

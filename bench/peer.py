@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.contract import COMMUNES_REUNION, DYNAMIC_EXIT_CATEGORIES, MOTIF_CATEGORIES, SUPERVISION_FUNCTIONS
+from contract import COMMUNES_REUNION, DYNAMIC_EXIT_CATEGORIES, MOTIF_CATEGORIES, SUPERVISION_FUNCTIONS
 
 KEY = ["bassin", "type_siae"]
 # Columns compared with the view: counts, sums and ratios of every input template.

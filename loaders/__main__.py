@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
             communes = {r[0] for r in con.sql("select commune_insee from raw_communes").fetchall()}
             con.close()
         else:
-            from loaders.contract import COMMUNES_REUNION
+            from contract import COMMUNES_REUNION
 
             communes = {c[0] for c in COMMUNES_REUNION}
         return _summary([check_file(p, communes)[0] for p in expand(args.paths)], args.rapport, args.quiet)

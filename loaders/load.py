@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator
 import duckdb
 import polars as pl
 
-from loaders.contract import LOAD_ORDER, TEMPLATES
+from contract import LOAD_ORDER, TEMPLATES
 from loaders.read import ACCEPTED_SUFFIXES, fold, read_file
 from loaders.report import ERROR, WARNING, LoadError, Problem
 from loaders.validate import Checked, check_sheet

@@ -17,7 +17,7 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
-from loaders.contract import TEMPLATES, Template
+from contract import TEMPLATES, Template
 from loaders.report import LoadError, Problem
 
 ROW = "_ligne"

@@ -6,7 +6,7 @@ import csv
 import io
 from dataclasses import asdict, dataclass
 
-from loaders.contract import REPORT_COLUMNS
+from contract import REPORT_COLUMNS
 
 ERROR, WARNING = "erreur", "avertissement"
 

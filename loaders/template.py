@@ -15,7 +15,7 @@ import io
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from loaders.contract import BOOL, CODE, CODE_LISTS, CODES, DATE, DEC, INT, OPEN_CODE_LISTS, TEMPLATES
+from contract import BOOL, CODE, CODE_LISTS, CODES, DATE, DEC, INT, OPEN_CODE_LISTS, TEMPLATES
 
 # The templates a structure fills (the register and the reference are kept by the State office).
 STRUCTURE_TEMPLATES = ("structure", "salaries_insertion", "personnel_permanent", "finances")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable
 
 import polars as pl
 
-from loaders.contract import (
+from contract import (
     BOOL,
     CODE,
     CODE_ALIASES,

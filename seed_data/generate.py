@@ -4,7 +4,7 @@
     python seed_data/generate.py --scale national --out bench/out/national   # benchmark (plain)
 
 Everything comes from one fixed seed (stdlib `random.Random`), so two runs give
-byte-identical files. Columns, code lists and communes come from `loaders.contract`;
+byte-identical files. Columns, code lists and communes come from `contract`;
 only weights (how often a code is used) are set here. Every value obeys the rules of
 CONTRACT section 2: the data is messy in *format*, never invalid.
 
@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if __package__ in (None, ""):  # run as a script: make `loaders` importable
     sys.path.insert(0, str(ROOT))
 
-from loaders.contract import (  # noqa: E402
+from contract import (  # noqa: E402
     BOOL,
     CODE,
     CODE_LISTS,

@@ -55,7 +55,7 @@ def query(db: Path, sql: str, params: dict | None = None) -> list[tuple]:
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:
     """Every data table's rows: to prove a rejected load changed nothing."""
-    from loaders.contract import TEMPLATES
+    from contract import TEMPLATES
     from warehouse.db import connect_read
 
     con = connect_read(db)

@@ -18,7 +18,7 @@ from conftest import (
     query,
     write_csv,
 )
-from loaders.contract import TEMPLATES
+from contract import TEMPLATES
 from loaders.load import LOADED, REJECTED, load_files
 from loaders.read import fold
 

@@ -20,7 +20,7 @@ from browser_helpers import ROOT, fixture_warehouse, iae_db
 from conftest import FINANCES_HEADER, SALARIES_HEADER, query
 from streamlit.testing.v1 import AppTest
 
-from loaders.contract import TEMPLATES
+from contract import TEMPLATES
 from ui import retours
 from ui.format import NNBSP
 from warehouse import audit, queries_retours

@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from loaders.contract import CODE_LISTS, COMMUNES_REUNION, TEMPLATES  # noqa: E402
+from contract import CODE_LISTS, COMMUNES_REUNION, TEMPLATES  # noqa: E402
 from seed_data import generate as g  # noqa: E402
 
 YEARS = [2023, 2024, 2025]

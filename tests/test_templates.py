@@ -8,7 +8,7 @@ import io
 import openpyxl
 
 from conftest import CONVENTIONS, PERSONNEL, SALARIES, SIRET_A, query, write_csv
-from loaders.contract import TEMPLATES
+from contract import TEMPLATES
 from loaders.load import LOADED, load_files
 from loaders.template import blank_workbook, prefilled_workbook, prefill_rows
 from warehouse.db import connect_read

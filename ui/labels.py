@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from loaders.contract import CODE_LISTS, TEMPLATES
+from contract import CODE_LISTS, TEMPLATES
 from warehouse import catalogue
 
 ALL = "TOUS"

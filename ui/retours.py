@@ -22,7 +22,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from loaders.contract import COMMUNES_REUNION, REPORT_COLUMNS, TEMPLATES
+from contract import COMMUNES_REUNION, REPORT_COLUMNS, TEMPLATES
 from loaders.load import LOADED, REJECTED, STATUS_LABELS, UNCHANGED, FileResult, _holds_communes, check_file, load_files
 from loaders.report import ERROR, WARNING, Problem, to_csv
 from loaders.template import blank_workbook, prefill_rows, prefilled_workbook

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from loaders.contract import (
+from contract import (
     CODE_LISTS,
     COMMUNES_REUNION,
     DERIVED_LISTS,
