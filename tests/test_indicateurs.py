@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+import contract_doc
 from loaders.load import load_files
 from warehouse.db import connect_read
 
@@ -447,25 +448,9 @@ EXPECTED_SIAE = [
     ),
 ]
 
-# CONTRACT section 4, in order: the public interface of indicateurs_siae.
-CONTRACT_SIAE_COLUMNS = [
-    "annee", "siret", "raison_sociale", "type_siae", "commune_insee", "bassin", "etp_conventionnes",
-    "retour_structure", "retour_salaries", "retour_personnel", "retour_finances", "retour_complet",
-    "nb_salaries", "nb_entrees", "nb_sorties", "etp_insertion", "taux_realisation_etp",
-    "part_femmes", "part_rsa", "part_moins_26", "part_50_plus",
-    "nb_sorties_dynamiques", "taux_sortie_dynamique", "taux_emploi_durable",
-    "nb_permanents", "nb_benevoles", "etp_permanents", "etp_encadrement", "taux_encadrement",
-    "chiffre_affaires", "chiffre_affaires_n1", "chiffre_affaires_n2", "evolution_ca", "financement_public",
-    "ratio_public_ca", "ratio_public_ca_n1", "ratio_public_ca_n2",
-    "fonds_propres", "fonds_propres_pct_ca", "fonds_propres_pct_ca_n1", "fonds_propres_pct_ca_n2",
-    "cout_public_par_etp",
-]
-CONTRACT_TERRITOIRE_COLUMNS = [
-    "annee", "bassin", "type_siae", "nb_siae", "nb_retours_complets", "taux_retour", "nb_salaries",
-    "nb_entrees", "nb_sorties", "etp_conventionnes", "etp_insertion", "taux_realisation_etp",
-    "taux_sortie_dynamique", "taux_emploi_durable", "part_femmes", "part_rsa", "etp_permanents",
-    "etp_encadrement", "chiffre_affaires", "financement_public", "ratio_public_ca", "fonds_propres_pct_ca",
-]
+# docs/CONTRACT.md section 4, in order: the public interface of the two views.
+CONTRACT_SIAE_COLUMNS = contract_doc.view_columns("indicateurs_siae")
+CONTRACT_TERRITOIRE_COLUMNS = contract_doc.view_columns("indicateurs_territoire")
 
 
 def test_contract_columns_come_first(con):
