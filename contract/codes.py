@@ -6,6 +6,8 @@ of the Excel templates and the UI labels are derived from them.
 
 from __future__ import annotations
 
+from contract.constants import AGE_JEUNES, AGE_SENIORS
+
 # Column types of the templates (docs/CONTRACT.md, section 2).
 INT, DEC, DATE, BOOL, CODE, CODES, TEXT = "int", "dec", "date", "bool", "code", "codes", "text"
 
@@ -134,7 +136,8 @@ CODE_LISTS: dict[str, dict[str, str]] = {
     },
 }
 
-# Exit reasons by category (CONTRACT section 3); the indicators read this through ref_motif_sortie.
+# Exit reasons by category, in the order pages show them (docs/CONTRACT.md section 3); the
+# indicators read this through ref_motif_sortie, whose categorie_rang is this order.
 MOTIF_CATEGORIES: dict[str, tuple[str, ...]] = {
     "EMPLOI_DURABLE": ("CDI", "CDD_6_MOIS_PLUS", "CREATION_ENTREPRISE", "FONCTION_PUBLIQUE"),
     "EMPLOI_TRANSITION": ("CDD_MOINS_6_MOIS", "INTERIM", "CONTRAT_AIDE"),
@@ -153,7 +156,12 @@ DYNAMIC_EXIT_CATEGORIES = ("EMPLOI_DURABLE", "EMPLOI_TRANSITION", "SORTIE_POSITI
 
 # Labels the indicator views group by, beyond the templates' code lists; in ref_codes too.
 DERIVED_LISTS: dict[str, dict[str, str]] = {
-    "TRANCHE_AGE": {"MOINS_26": "Moins de 26 ans", "26_49": "26 à 49 ans", "50_PLUS": "50 ans et plus"},
+    # The codes name today's bands (public values of publics_repartition); the labels follow the constants.
+    "TRANCHE_AGE": {
+        "MOINS_26": f"Moins de {AGE_JEUNES} ans",
+        "26_49": f"{AGE_JEUNES} à {AGE_SENIORS - 1} ans",
+        "50_PLUS": f"{AGE_SENIORS} ans et plus",
+    },
     "NIVEAU_DIPLOME": {
         "1": "Niveau 1 (savoirs de base)",
         "2": "Niveau 2",
@@ -175,10 +183,11 @@ DERIVED_LISTS: dict[str, dict[str, str]] = {
     },
 }
 
-# Functions whose hours count as supervision (etp_encadrement, CONTRACT section 4).
+# Functions whose hours count as supervision (etp_encadrement, docs/CONTRACT.md section 4).
 SUPERVISION_FUNCTIONS = ("ENCADRANT_TECHNIQUE", "ACCOMPAGNATEUR_SOCIOPRO")
 
-# Old names still found in returns, read as today's code (CONTRACT: "ex-ANPE", "ex-RMI/API").
+# Old names still found in returns, read as today's code (docs/CONTRACT.md section 3: "ex-ANPE",
+# "ex-RMI/API").
 CODE_ALIASES: dict[str, dict[str, str]] = {
     "ORIENTATION": {"ANPE": "FRANCE_TRAVAIL", "POLE_EMPLOI": "FRANCE_TRAVAIL"},
     "STATUT_ENTREE": {"RMI": "RSA", "API": "RSA"},

@@ -15,6 +15,7 @@ import duckdb
 
 from contract import (
     CODE_LISTS,
+    CONSTANTES,
     COMMUNES_REUNION,
     DERIVED_LISTS,
     DYNAMIC_EXIT_CATEGORIES,
@@ -84,18 +85,31 @@ def _create_reference(con: duckdb.DuckDBPyConnection) -> None:
                 " encadrement boolean)")
     con.executemany("insert into ref_fonction values (?, ?, ?)",
                     [(code, label, code in SUPERVISION_FUNCTIONS) for code, label in CODE_LISTS["FONCTION"].items()])
+    # categorie_rang: the contract's order of the exit categories, the order every page shows them in
     con.execute(
         "create or replace table ref_motif_sortie (motif_sortie varchar primary key, libelle varchar,"
-        " categorie varchar, categorie_libelle varchar, dynamique boolean)"
+        " categorie varchar, categorie_libelle varchar, categorie_rang integer, dynamique boolean)"
     )
     con.executemany(
-        "insert into ref_motif_sortie values (?, ?, ?, ?, ?)",
+        "insert into ref_motif_sortie values (?, ?, ?, ?, ?, ?)",
         [
-            (code, CODE_LISTS["MOTIF_SORTIE"][code], cat, MOTIF_CATEGORY_LABELS[cat], cat in DYNAMIC_EXIT_CATEGORIES)
-            for cat, codes in MOTIF_CATEGORIES.items()
+            (code, CODE_LISTS["MOTIF_SORTIE"][code], cat, MOTIF_CATEGORY_LABELS[cat], rang,
+             cat in DYNAMIC_EXIT_CATEGORIES)
+            for rang, (cat, codes) in enumerate(MOTIF_CATEGORIES.items())
             for code in codes
         ],
     )
+    # One row, one column per constant of contract/constants.py; views cross join it.
+    con.execute("create or replace table ref_constantes ("
+                + ", ".join(f"{name} integer not null" for name in CONSTANTES) + ")")
+    con.execute("insert into ref_constantes values (" + ", ".join("?" for _ in CONSTANTES) + ")",
+                [value for value, _ in CONSTANTES.values()])
+    for name, (_, meaning) in CONSTANTES.items():
+        con.execute(f"comment on column ref_constantes.{name} is " + _sql_string(meaning))
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def sql_files() -> list[Path]:
@@ -103,7 +117,8 @@ def sql_files() -> list[Path]:
 
 
 def _sql_fingerprint() -> str:
-    h = hashlib.sha256(str(SCHEMA_VERSION).encode())
+    """Changes with sql/, the schema version and the constants: any of them rebuilds the views."""
+    h = hashlib.sha256(str(SCHEMA_VERSION).encode() + repr(CONSTANTES).encode())
     for f in sql_files():
         h.update(f.name.encode() + f.read_bytes())
     return h.hexdigest()
@@ -148,7 +163,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute the marts and store each as a table under its view's name, same columns.
 
     Pages then read precomputed rows (a few ms) instead of re-planning nested views at
-    every query (DESIGN habit 5); a load calls this once, after its last file.
+    every query (docs/ARCHITECTURE.md, habit 5); a load calls this once, after its last file.
     """
     _drop_materialised(con)
     marts = _mart_names()

@@ -33,37 +33,48 @@ received as (
     group by annee, siret
 ),
 
+constantes as (
+    select * from ref_constantes
+),
+
+-- The people of each received return: a received return with no row present counts 0 (the
+-- left join from received), a missing return has no row here and stays NULL in joined.
 public as (
     select
-        annee,
-        siret,
-        count(*) as nb_salaries,
-        count(*) filter (where est_entree) as nb_entrees,
-        count(*) filter (where est_sortie) as nb_sorties,
-        sum(heures_travaillees) as heures_travaillees,
-        count(*) filter (where sexe = 'F') as nb_femmes,
-        count(*) filter (where statut_entree = 'RSA') as nb_rsa,
-        count(*) filter (where age_entree < 26) as nb_moins_26,
-        count(*) filter (where age_entree >= 50) as nb_50_plus,
-        count(*) filter (where est_sortie and est_sortie_dynamique) as nb_sorties_dynamiques,
-        count(*) filter (where est_sortie and est_emploi_durable) as nb_sorties_emploi_durable,
-        count(*) filter (where est_sortie and est_sortie_neutre) as nb_sorties_neutres
-    from salaries
-    where est_present
-    group by annee, siret
+        received.annee,
+        received.siret,
+        count(salaries.siret) as nb_salaries,
+        count(*) filter (where salaries.est_entree) as nb_entrees,
+        count(*) filter (where salaries.est_sortie) as nb_sorties,
+        coalesce(sum(salaries.heures_travaillees), 0) as heures_travaillees,
+        count(*) filter (where salaries.sexe = 'F') as nb_femmes,
+        count(*) filter (where salaries.statut_entree = 'RSA') as nb_rsa,
+        count(*) filter (where salaries.tranche_age = 'MOINS_26') as nb_moins_26,
+        count(*) filter (where salaries.tranche_age = '50_PLUS') as nb_50_plus,
+        count(*) filter (where salaries.est_sortie and salaries.est_sortie_dynamique) as nb_sorties_dynamiques,
+        count(*) filter (where salaries.est_sortie and salaries.est_emploi_durable) as nb_sorties_emploi_durable,
+        count(*) filter (where salaries.est_sortie and salaries.est_sortie_neutre) as nb_sorties_neutres
+    from received
+    left join salaries
+        on salaries.annee = received.annee and salaries.siret = received.siret and salaries.est_present
+    where received.retour_salaries
+    group by received.annee, received.siret
 ),
 
 staff as (
     select
-        annee,
-        siret,
-        count(*) filter (where not est_benevole) as nb_permanents,
-        count(*) filter (where est_benevole) as nb_benevoles,
-        sum(etp) filter (where not est_benevole) as etp_permanents,
-        sum(etp) filter (where not est_benevole and est_encadrement) as etp_encadrement
-    from personnel
-    where est_present
-    group by annee, siret
+        received.annee,
+        received.siret,
+        count(*) filter (where not personnel.est_benevole) as nb_permanents,
+        count(*) filter (where personnel.est_benevole) as nb_benevoles,
+        coalesce(sum(personnel.etp) filter (where not personnel.est_benevole), 0) as etp_permanents,
+        coalesce(sum(personnel.etp) filter (where not personnel.est_benevole and personnel.est_encadrement), 0)
+            as etp_encadrement
+    from received
+    left join personnel
+        on personnel.annee = received.annee and personnel.siret = received.siret and personnel.est_present
+    where received.retour_personnel
+    group by received.annee, received.siret
 ),
 
 joined as (
@@ -82,25 +93,8 @@ joined as (
         coalesce(received.retour_personnel, false) as retour_personnel,
         coalesce(received.retour_finances, false) as retour_finances,
 
-        -- a received return with no row present counts 0; a missing return stays NULL
-        case when received.retour_salaries then coalesce(public.nb_salaries, 0) end as nb_salaries,
-        case when received.retour_salaries then coalesce(public.nb_entrees, 0) end as nb_entrees,
-        case when received.retour_salaries then coalesce(public.nb_sorties, 0) end as nb_sorties,
-        case when received.retour_salaries then coalesce(public.heures_travaillees, 0) end as heures_travaillees,
-        case when received.retour_salaries then coalesce(public.nb_femmes, 0) end as nb_femmes,
-        case when received.retour_salaries then coalesce(public.nb_rsa, 0) end as nb_rsa,
-        case when received.retour_salaries then coalesce(public.nb_moins_26, 0) end as nb_moins_26,
-        case when received.retour_salaries then coalesce(public.nb_50_plus, 0) end as nb_50_plus,
-        case when received.retour_salaries then coalesce(public.nb_sorties_dynamiques, 0) end
-            as nb_sorties_dynamiques,
-        case when received.retour_salaries then coalesce(public.nb_sorties_emploi_durable, 0) end
-            as nb_sorties_emploi_durable,
-        case when received.retour_salaries then coalesce(public.nb_sorties_neutres, 0) end as nb_sorties_neutres,
-
-        case when received.retour_personnel then coalesce(staff.nb_permanents, 0) end as nb_permanents,
-        case when received.retour_personnel then coalesce(staff.nb_benevoles, 0) end as nb_benevoles,
-        case when received.retour_personnel then coalesce(staff.etp_permanents, 0) end as etp_permanents,
-        case when received.retour_personnel then coalesce(staff.etp_encadrement, 0) end as etp_encadrement,
+        public.* exclude (annee, siret),
+        staff.* exclude (annee, siret),
 
         finances.chiffre_affaires,
         finances_n1.chiffre_affaires as chiffre_affaires_n1,
@@ -128,9 +122,10 @@ joined as (
 
 measured as (
     select
-        *,
-        heures_travaillees / 1607 as etp_insertion
+        joined.*,
+        joined.heures_travaillees / constantes.heures_annuelles_etp as etp_insertion
     from joined
+    cross join constantes
 ),
 
 final as (

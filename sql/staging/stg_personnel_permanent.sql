@@ -9,6 +9,10 @@ fonctions as (
     select * from ref_fonction
 ),
 
+constantes as (
+    select * from ref_constantes
+),
+
 dated as (
     select
         *,
@@ -53,14 +57,16 @@ final as (
         est_present,
         jours_presents,
         jours_annee,
-        -- full time is capped at 35 h a week; volunteers count for 0 FTE
+        -- full time is capped at the legal week (35 h); volunteers count for 0 FTE
         case
             when statut <> 'BENEVOLE' and est_present
-                then least(heures_hebdo, 35) / 35 * jours_presents / jours_annee
+                then least(heures_hebdo, constantes.heures_hebdo_temps_plein) / constantes.heures_hebdo_temps_plein
+                    * jours_presents / jours_annee
             else 0
         end as etp
     from presence
     left join fonctions using (fonction)
+    cross join constantes
 )
 
 select * from final

@@ -9,6 +9,10 @@ motifs as (
     select * from ref_motif_sortie
 ),
 
+constantes as (
+    select * from ref_constantes
+),
+
 dated as (
     select
         *,
@@ -26,9 +30,10 @@ final as (
         dated.sexe,
         dated.annee_naissance,
         dated.age_entree,
+        -- the age bands' one home: marts count tranche_age, never the age itself
         case
-            when dated.age_entree < 26 then 'MOINS_26'
-            when dated.age_entree < 50 then '26_49'
+            when dated.age_entree < constantes.age_jeunes then 'MOINS_26'
+            when dated.age_entree < constantes.age_seniors then '26_49'
             else '50_PLUS'
         end as tranche_age,
         dated.orientation,
@@ -48,6 +53,7 @@ final as (
         motifs.libelle as motif_libelle,
         motifs.categorie as categorie_sortie,
         motifs.categorie_libelle as categorie_sortie_libelle,
+        motifs.categorie_rang as categorie_sortie_rang,
         dated.date_entree <= dated.fin_annee
             and (dated.date_sortie is null or dated.date_sortie >= dated.debut_annee) as est_present,
         dated.date_entree between dated.debut_annee and dated.fin_annee as est_entree,
@@ -57,6 +63,7 @@ final as (
         coalesce(motifs.categorie = 'NEUTRE', false) as est_sortie_neutre
     from dated
     left join motifs using (motif_sortie)
+    cross join constantes
 )
 
 select * from final
