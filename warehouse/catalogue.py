@@ -6,13 +6,18 @@ templates it comes from and the views it appears in. Identity and dimension colu
 a label and a unit too. The glossary page, column labels and number formats read this
 module; the formulas themselves live once, in sql/marts/.
 
-Units: "nombre" (count), "decimal", "pourcentage" (a fraction shown as %), "euros",
+Units: "nombre" (count), "decimal", "pourcentage" (a fraction, 0.42, shown as 42 %), "euros",
 "etp" (full-time equivalents), "booleen", "texte", "annee", "date" (a date or a moment).
+Every "pourcentage" column of a view holds a fraction, whatever its name says: `fonds_propres_pct_ca`
+is 0.25 for 25 % (its name is public, in docs/CONTRACT.md), while the `part_ca_*` cells of the
+structure return are typed 0 to 100 by the structures and are not read by any indicator.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from contract import AGE_JEUNES, AGE_SENIORS, HEURES_ANNUELLES_ETP, HEURES_HEBDO_TEMPS_PLEIN
 
 UNITS = ("nombre", "decimal", "pourcentage", "euros", "etp", "booleen", "texte", "annee", "date")
 
@@ -117,6 +122,8 @@ IDENTITY: dict[str, Column] = {c.name: c for c in (
     Column("categorie", "Catégorie de sortie", "texte", "EMPLOI_DURABLE, EMPLOI_TRANSITION, SORTIE_POSITIVE, "
            "AUTRE_SORTIE ou NEUTRE."),
     Column("categorie_libelle", "Catégorie de sortie (libellé)"),
+    Column("categorie_rang", "Rang de la catégorie", "nombre",
+           "Ordre d'affichage de la catégorie de sortie, de l'emploi durable aux sorties neutres."),
     Column("dynamique", "Sortie dynamique", "booleen", "Catégorie comptée dans les sorties dynamiques (emploi "
            "durable, emploi de transition, sortie positive)."),
     Column("motif_sortie", "Motif de sortie"),
@@ -158,6 +165,11 @@ _STAFF = ("personnel_permanent",)
 _MONEY = ("finances",)
 _SIAE_TERR = (SIAE, TERRITOIRE)
 _SUM = "somme sur les SIAE qui ont transmis le retour"
+
+
+def _n(x: int) -> str:
+    """A constant of contract/constants.py as the definitions print it (1 607)."""
+    return f"{x:,}".replace(",", " ")
 
 INDICATORS: dict[str, Indicator] = {i.name: i for i in (
     # --- supply and returns ---
@@ -213,8 +225,9 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
               "Heures travaillées dans l'année par les salariés en insertion.",
               "somme des heures travaillées des contrats présents", "nombre", _PUBLIC, (SIAE,)),
     Indicator("etp_insertion", "ETP insertion",
-              "Équivalents temps plein réalisés par les salariés en insertion dans l'année (1 607 heures = 1 ETP).",
-              "heures travaillées / 1 607", "etp", _PUBLIC, _SIAE_TERR, _SUM),
+              f"Équivalents temps plein réalisés par les salariés en insertion dans l'année "
+              f"({_n(HEURES_ANNUELLES_ETP)} heures = 1 ETP, durée légale annuelle du Code du travail).",
+              f"heures travaillées / {_n(HEURES_ANNUELLES_ETP)}", "etp", _PUBLIC, _SIAE_TERR, _SUM),
     Indicator("taux_realisation_etp", "Taux de réalisation des ETP",
               "Part des ETP conventionnés effectivement réalisés ; peut dépasser 100 %.",
               "ETP insertion / ETP conventionnés", "pourcentage", ("salaries_insertion", "conventions"),
@@ -232,15 +245,19 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
               "Part des salariés en insertion présents qui étaient au RSA à l'entrée.",
               "bénéficiaires du RSA / salariés en insertion", "pourcentage", _PUBLIC, _SIAE_TERR,
               "somme des bénéficiaires du RSA / somme des salariés"),
-    Indicator("nb_moins_26", "Moins de 26 ans", "Nombre de salariés en insertion âgés de moins de 26 ans à l'entrée.",
-              "nombre de contrats présents avec année d'entrée − année de naissance < 26", "nombre", _PUBLIC, (SIAE,)),
+    Indicator("nb_moins_26", "Moins de 26 ans",
+              f"Nombre de salariés en insertion âgés de moins de {AGE_JEUNES} ans à l'entrée.",
+              f"nombre de contrats présents avec année d'entrée − année de naissance < {AGE_JEUNES}", "nombre",
+              _PUBLIC, (SIAE,)),
     Indicator("part_moins_26", "Part de moins de 26 ans",
-              "Part des salariés en insertion présents âgés de moins de 26 ans à l'entrée.",
+              f"Part des salariés en insertion présents âgés de moins de {AGE_JEUNES} ans à l'entrée.",
               "moins de 26 ans / salariés en insertion", "pourcentage", _PUBLIC, (SIAE,)),
-    Indicator("nb_50_plus", "50 ans et plus", "Nombre de salariés en insertion âgés de 50 ans ou plus à l'entrée.",
-              "nombre de contrats présents avec année d'entrée − année de naissance ≥ 50", "nombre", _PUBLIC, (SIAE,)),
+    Indicator("nb_50_plus", "50 ans et plus",
+              f"Nombre de salariés en insertion âgés de {AGE_SENIORS} ans ou plus à l'entrée.",
+              f"nombre de contrats présents avec année d'entrée − année de naissance ≥ {AGE_SENIORS}", "nombre",
+              _PUBLIC, (SIAE,)),
     Indicator("part_50_plus", "Part de 50 ans et plus",
-              "Part des salariés en insertion présents âgés de 50 ans ou plus à l'entrée.",
+              f"Part des salariés en insertion présents âgés de {AGE_SENIORS} ans ou plus à l'entrée.",
               "50 ans et plus / salariés en insertion", "pourcentage", _PUBLIC, (SIAE,)),
     Indicator("nb_sorties_dynamiques", "Sorties dynamiques",
               "Sorties de l'année vers l'emploi durable, l'emploi de transition ou une sortie positive (formation "
@@ -271,8 +288,9 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
               "nombre de personnes présentes", "nombre", _STAFF, (PERSONNEL,)),
     Indicator("etp_permanents", "ETP permanents",
               "Équivalents temps plein des salariés permanents (hors bénévoles) sur l'année, au prorata des jours "
-              "de présence ; 35 heures par semaine = 1 ETP, au-delà plafonné.",
-              "somme de (min(heures hebdo, 35) / 35) × (jours présents dans l'année / jours de l'année)", "etp",
+              f"de présence ; {HEURES_HEBDO_TEMPS_PLEIN} heures par semaine (durée légale) = 1 ETP, au-delà plafonné.",
+              f"somme de (min(heures hebdo, {HEURES_HEBDO_TEMPS_PLEIN}) / {HEURES_HEBDO_TEMPS_PLEIN}) × "
+              "(jours présents dans l'année / jours de l'année)", "etp",
               _STAFF, (SIAE, TERRITOIRE, PERSONNEL), _SUM),
     Indicator("etp_encadrement", "ETP d'encadrement",
               "ETP permanents des encadrants techniques et accompagnateurs socio-professionnels.",
@@ -309,8 +327,11 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
               "financement public n-2 / chiffre d'affaires n-2", "pourcentage", _MONEY, (SIAE,)),
     Indicator("fonds_propres", "Fonds propres", "Fonds propres en fin d'exercice ; peuvent être négatifs.",
               "fonds_propres du retour finances", "euros", _MONEY, (SIAE,)),
+    # A fraction despite the "pct" of its public name (docs/CONTRACT.md section 4): 0.25 is 25 %.
     Indicator("fonds_propres_pct_ca", "Fonds propres / CA",
-              "Fonds propres rapportés au chiffre d'affaires.", "fonds propres / chiffre d'affaires", "pourcentage",
+              "Fonds propres rapportés au chiffre d'affaires, affichés en % ; négatifs quand les fonds propres le "
+              "sont. Les exports bruts et l'entrepôt le donnent en fraction, comme tous les taux (0,25 = 25 %).",
+              "fonds propres / chiffre d'affaires", "pourcentage",
               _MONEY, _SIAE_TERR,
               "somme des fonds propres / somme des chiffres d'affaires, sur les SIAE où les deux sont connus"),
     Indicator("fonds_propres_pct_ca_n1", "Fonds propres / CA n-1", "Le même rapport pour l'année précédente.",
