@@ -22,7 +22,7 @@ from bench.report import Table, duree, memoire, nombre, ratio
 from seed_data.generate import SCALES
 from warehouse.db import connect_read
 
-# Targets of the issue, for the national scale on 2 cores.
+# Targets for the national scale on 2 cores (bench/README.md, "Targets").
 CIBLE_DEBIT = 150_000  # rows/s
 CIBLE_RSS_CHARGEMENT = 2 * 2**30
 CIBLE_TERRITOIRE = 0.100  # s, one year

@@ -1,5 +1,5 @@
 """The peer: indicateurs_territoire for one year, as an analyst would compute it with pandas
-straight from the plain CSV returns (CONTRACT section 4), to compare speed and numbers."""
+straight from the plain CSV returns (docs/CONTRACT.md section 4), to compare speed and numbers."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Command line: `python -m loaders load FILE_OR_DIR... [--db PATH]` and `python -m loaders seed`.
 
-Exit codes (CONTRACT section 5): 0 every file loaded, 1 a file was rejected, 2 bad usage.
+Exit codes (docs/CONTRACT.md section 5): 0 every file loaded, 1 a file was rejected, 2 bad usage.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Read a return file (.csv or .xlsx) into one all-text frame per template.
 
 Every cell is read as text so that a bad cell is reported, never silently turned into
-null. Headers are folded (CONTRACT section 1) and matched to a template's columns. Each
+null. Headers are folded (docs/CONTRACT.md section 1) and matched to a template's columns. Each
 frame keeps `_ligne`, the row number the user sees in Excel or a text editor (header = 1).
 """
 

@@ -1,4 +1,4 @@
-"""Every input variant of CONTRACT section 1 loads, with the values a person would expect."""
+"""Every input variant of docs/CONTRACT.md section 1 loads, with the values a person would expect."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Each rule of CONTRACT section 2, broken by one file: the exact French report line, nothing
+"""Each rule of docs/CONTRACT.md section 2, broken by one file: the exact French report line, nothing
 stored from that file, and the good file of the same run loaded."""
 
 from __future__ import annotations

@@ -117,7 +117,7 @@ def test_life_span_and_missing_returns(records):
 
 
 def _check_row(t: str, r: dict) -> list[str]:
-    """The rules of CONTRACT section 2 that a single row can break."""
+    """The rules of docs/CONTRACT.md section 2 that a single row can break."""
     bad = []
     tpl = TEMPLATES[t]
     for c in tpl.columns:

@@ -1,6 +1,6 @@
 """Who may see what: users and their roles, read from config/utilisateurs.toml.
 
-Four roles (issue "Access control and privacy"):
+Four roles (the table "Qui voit quoi" of the README says the same to officers):
 - admin: everything, including imports, restores and the audit log;
 - agent: all data, imports and exports;
 - cta: a basin committee member: aggregates of every basin under statistical secrecy,

@@ -10,7 +10,7 @@ final as (
         annee,
         siret,
         chiffre_affaires,
-        -- an empty funding cell means 0 (CONTRACT section 2)
+        -- an empty funding cell means 0 (docs/CONTRACT.md section 2, finances)
         coalesce(aides_etat, 0) as aides_etat,
         coalesce(aides_departement, 0) as aides_departement,
         coalesce(aides_region, 0) as aides_region,
