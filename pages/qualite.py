@@ -55,15 +55,15 @@ onglets = st.tabs([
 
 with onglets[0]:
     if voit_siae:
-        grille, modeles = retours.matrice(retours.lire("suivi", f))
+        grille, templates = retours.matrice(retours.lire("suivi", f))
         st.caption(retours.LEGENDE + ".")
         retours.grille(
-            page.table_export(grille, ["raison_sociale", *[m for m, _ in modeles], "nb_recus", "type_siae", "bassin",
+            page.table_export(grille, ["raison_sociale", *[m for m, _ in templates], "nb_recus", "type_siae", "bassin",
                                        "siret"],
                               "suivi_retours", "Retours reçus, manquants et refusés par SIAE", f,
-                              titres=(*modeles, ("nb_recus", "Reçus (sur 4)")),
-                              unites=(*[(m, "texte") for m, _ in modeles], ("nb_recus", "nombre"))),
-            montrer=["raison_sociale", *[m for m, _ in modeles], "nb_recus", "type_siae", "bassin"],
+                              titres=(*templates, ("nb_recus", "Reçus (sur 4)")),
+                              unites=(*[(m, "texte") for m, _ in templates], ("nb_recus", "nombre"))),
+            montrer=["raison_sociale", *[m for m, _ in templates], "nb_recus", "type_siae", "bassin"],
             key="matrice", fige="raison_sociale", hauteur=retours.hauteur(grille.height, 460),
             vide="Aucune SIAE conventionnée pour cette sélection.")
     else:
