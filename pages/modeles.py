@@ -4,7 +4,7 @@ warehouse already knows about it, and what the structure must do with it."""
 import streamlit as st
 
 from ui import data, labels, page, retours
-from warehouse.queries import Filters
+from warehouse.scope import Filters
 
 page.entete("Modèles de retour", None,
             "le classeur Excel que chaque structure remplit pour son retour annuel, vierge ou pré-rempli.")

@@ -25,7 +25,7 @@ from ui import retours
 from ui.format import NNBSP
 from warehouse import audit, queries_retours
 from warehouse.db import connect_read, current_file, list_versions
-from warehouse.queries import Filters, Scope
+from warehouse.scope import Filters, Scope
 
 A, B, C, D, E = "11111111000016", "22222222000014", "33333333000012", "44444444000010", "55555555000014"
 CSV = "text/csv"

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from ui import export, labels, page
 from ui.navigation import PAGES
 from warehouse import audit, roles
-from warehouse.queries import Scope
+from warehouse.scope import Scope
 
 A, B, C, D, E = "11111111000016", "22222222000014", "33333333000012", "44444444000010", "55555555000014"
 NAMES = {}  # siret -> raison sociale, filled from the fixture

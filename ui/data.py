@@ -19,7 +19,7 @@ import streamlit as st
 from ui import acces
 from warehouse import queries
 from warehouse.db import WarehouseError, connect_read, current_file, db_path
-from warehouse.queries import Filters, Scope
+from warehouse.scope import Filters, Scope
 
 
 def version() -> Path | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import data, labels
-from warehouse.queries import Filters
+from warehouse.scope import Filters
 
 KEY_ANNEE, KEY_TYPES, KEY_BASSINS = "annee", "types", "bassins"
 

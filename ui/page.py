@@ -12,7 +12,7 @@ import streamlit as st
 
 from ui import acces, charts, data, export, labels
 from ui.format import VIDE, fmt_evolution, fmt_valeur
-from warehouse.queries import Filters
+from warehouse.scope import Filters
 
 FILTERS_KEY = "_filtres"
 REFERENTIEL = "pages/referentiel.py"

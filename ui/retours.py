@@ -31,7 +31,7 @@ from ui.charts import finish
 from ui.format import NNBSP, VIDE, fmt_nombre, fmt_valeur
 from warehouse import queries_retours
 from warehouse.db import WarehouseError, db_path, list_versions
-from warehouse.queries import Filters
+from warehouse.scope import Filters
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv"
