@@ -64,7 +64,11 @@ else:
                             f"({labels.type_siae(r['type_siae'])}) · {r['siret']}" for r in siae.iter_rows(named=True)}
         siret = c2.selectbox("Structure (SIAE conventionnées de l'année)", list(noms), key="modele_siae",
                              format_func=noms.get)
-        st.download_button(f"⬇️ Télécharger le classeur {annee} pré-rempli (.xlsx)",
-                           data=lambda: retours.classeur_prerempli(siret, int(annee)),
-                           file_name=f"retour_{annee}_{siret}.xlsx", mime=retours.XLSX, key="modele_prerempli",
-                           on_click="ignore", type="primary")
+        if data.scope_courant().voit_personnes_de(siret):
+            st.download_button(f"⬇️ Télécharger le classeur {annee} pré-rempli (.xlsx)",
+                               data=lambda: retours.classeur_prerempli(siret, int(annee)),
+                               file_name=f"retour_{annee}_{siret}.xlsx", mime=retours.XLSX, key="modele_prerempli",
+                               on_click="ignore", type="primary")
+        else:
+            st.info("Le classeur pré-rempli nomme les salariés de la structure : seuls la DDETS et la structure "
+                    "elle-même peuvent le télécharger. Le modèle vierge ci-dessus reste disponible.", icon="🔒")

@@ -370,7 +370,7 @@ def test_a_committee_member_gets_no_person_in_the_prefilled_workbook_of_its_basi
     offers it) and downloads its pre-filled workbook; it must not carry one person."""
     at = run_as("cta.sud@example.org", "pages/modeles.py")
     offered = [str(o) for s in at.selectbox if s.key == "modele_siae" for o in s.options]
-    assert B in offered
+    assert any(B in o for o in offered)
     assert prefilled_people("cta.sud@example.org", B, monkeypatch) == {"salaries_insertion": [],
                                                                       "personnel_permanent": []}
 

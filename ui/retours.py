@@ -419,7 +419,7 @@ def classeur_prerempli(siret: str, annee: int) -> bytes:
         raise data.DonneesIndisponibles(data.MESSAGE_SANS_ENTREPOT)
     cur = data._connexion(str(v)).cursor()
     try:
-        return prefilled_workbook(prefill_rows(cur, siret, annee))
+        return prefilled_workbook(prefill_rows(cur, siret, annee, data.scope_courant()))
     finally:
         cur.close()
 

@@ -21,7 +21,8 @@ SCOPE_FICHIERS = "$personnes"
 
 def communes(con, f: Filters, scope: Scope) -> pl.DataFrame:
     """The communes the loader knows (the same list `load_files` validates against)."""
-    return run(con, "select commune_insee from raw_communes order by commune_insee")
+    return run(con, f"select commune_insee from raw_communes where {SCOPE_AGREGATS} order by commune_insee",
+               **params(f, scope))
 
 
 # ---------- return tracking (suivi_retours) ----------

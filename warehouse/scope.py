@@ -45,6 +45,15 @@ class Scope:
     def voit_siae(self) -> bool:
         return not self.vide
 
+    def voit_personnes_de(self, siret: str) -> bool:
+        """The persons of SIAE `siret` may be seen (SCOPE_PERSONNES says the same in SQL):
+        admin and agent, or the structure itself."""
+        if self.vide:
+            return False
+        if self.sirets is not None:
+            return siret in self.sirets
+        return self.personnes and self.bassins is None
+
 
 @dataclass(frozen=True)
 class Filters:
