@@ -16,7 +16,7 @@ import pytest
 from browser_helpers import ROOT, fixture_warehouse, iae_db
 from streamlit.testing.v1 import AppTest
 
-from ui import export, labels, page
+from ui import classeurs, export, labels, page
 from ui.navigation import PAGES
 from warehouse import audit, roles
 from warehouse.scope import Scope
@@ -352,10 +352,10 @@ def prefilled_people(email: str, siret: str, monkeypatch) -> dict[str, list]:
     """The identifiant / annee_naissance rows of `siret`'s 2025 pre-filled workbook, as `email` downloads it."""
     import openpyxl
 
-    from ui import acces, retours
+    from ui import acces
 
     monkeypatch.setattr(acces, "scope_courant", lambda: roles.scope(roles.charger()[email]))
-    wb = openpyxl.load_workbook(io.BytesIO(retours.classeur_prerempli(siret, 2025)))
+    wb = openpyxl.load_workbook(io.BytesIO(classeurs.classeur_prerempli(siret, 2025)))
     out = {}
     for sheet in ("salaries_insertion", "personnel_permanent"):
         ws = wb[sheet]
