@@ -333,7 +333,7 @@ def test_masked_cells_say_why_in_the_export(link, exports):
 def test_exports_are_in_the_audit_log(link):
     t = export.Table(df=pl.DataFrame({"raison_sociale": ["x"]}), colonnes=("raison_sociale",), nom="essai",
                      titre="Essai")
-    page._fichier(t, "csv", "")
+    page.fichier_export(t, "csv", "")
     last = audit.read(link).row(0, named=True)
     assert last["evenement"] == "Export" and "essai.csv" in last["details"]
 
