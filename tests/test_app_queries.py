@@ -6,7 +6,7 @@ import inspect
 
 import polars as pl
 import pytest
-from browser_helpers import fixture_warehouse
+from conftest import fixture_warehouse
 
 from warehouse import queries as q
 from warehouse.db import connect_read

@@ -10,13 +10,13 @@ return and D has sent nothing: 15 returns of 20 received, 3 SIAE of 5 complete.
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import openpyxl
 import polars as pl
 import pytest
-from browser_helpers import ROOT, fixture_warehouse, iae_db
+from browser_helpers import ROOT, iae_db
+from conftest import fixture_warehouse
 from conftest import FINANCES_HEADER, SALARIES_HEADER, query
 from streamlit.testing.v1 import AppTest
 
@@ -50,8 +50,7 @@ def finances_d_faux() -> bytes:
 
 def copie(tmp_path: Path) -> Path:
     """A private copy of the fixture warehouse (link, versions, audit log)."""
-    shutil.copytree(fixture_warehouse().parent, tmp_path / "wh", symlinks=True)
-    return tmp_path / "wh" / "iae.duckdb"
+    return fixture_warehouse(tmp_path)
 
 
 @pytest.fixture

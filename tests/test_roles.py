@@ -13,7 +13,8 @@ import io
 
 import polars as pl
 import pytest
-from browser_helpers import ROOT, fixture_warehouse, iae_db
+from browser_helpers import ROOT, iae_db
+from conftest import fixture_warehouse
 from streamlit.testing.v1 import AppTest
 
 from ui import classeurs, export, labels, page
