@@ -52,7 +52,7 @@ if not annees:
             "(page « Importer des retours ») pour pré-remplir un classeur. Le modèle vierge reste disponible.",
             icon="📭")
 else:
-    filtre = st.session_state.get(page.FILTERS_KEY)
+    filtre = st.session_state.get(page.FILTRES_KEY)
     defaut = filtre.annee if filtre and filtre.annee in annees else annees[0]
     c1, c2 = st.columns([1, 3])
     annee = c1.selectbox("Année du retour", annees, index=annees.index(defaut), key="modele_annee")

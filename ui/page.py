@@ -14,7 +14,7 @@ from ui import acces, charts, data, export, labels
 from ui.format import VIDE, fmt_evolution, fmt_valeur
 from warehouse.scope import Filters
 
-FILTERS_KEY = "_filtres"
+FILTRES_KEY = "_filtres"
 REFERENTIEL = "pages/referentiel.py"
 
 NOTE_VIDE = (f"« {VIDE} » : valeur inconnue (retour non reçu, ou rapport dont le dénominateur est nul, "
@@ -64,7 +64,7 @@ def _role_autorise() -> None:
 def filtres() -> Filters:
     """The global filters app.py read from the sidebar for this run."""
     hors_application()
-    return st.session_state[FILTERS_KEY]
+    return st.session_state[FILTRES_KEY]
 
 
 def selection(f: Filters) -> str:
