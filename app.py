@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import acces, data, filters, navigation, page
+from ui import acces, data, filtres, navigation, page
 
 st.set_page_config(page_title="Observatoire IAE", page_icon="📊", layout="wide",
                    initial_sidebar_state="expanded")
@@ -19,8 +19,8 @@ current = st.navigation(sections, expanded=True)  # all pages listed: no English
 current_spec = next(s for s in specs if s.title == current.title)
 
 try:
-    st.session_state[page.FILTERS_KEY] = filters.barre_laterale()
-    missing = None if st.session_state[page.FILTERS_KEY] else data.MESSAGE_SANS_ENTREPOT
+    st.session_state[page.FILTRES_KEY] = filtres.afficher()
+    missing = None if st.session_state[page.FILTRES_KEY] else data.MESSAGE_SANS_ENTREPOT
 except data.DonneesIndisponibles as exc:
     missing = str(exc)
 if missing:

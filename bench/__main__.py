@@ -19,7 +19,7 @@ import psutil
 from bench import data, peer, queries, sessions
 from bench.measure import ROOT, OtherLoad, median_time, run_child
 from bench.report import Table, duree, memoire, nombre, ratio
-from seed_data.generate import SCALES
+from seed_data.generator.profiles import SCALES
 from warehouse.db import connect_read
 
 # Targets for the national scale on 2 cores (bench/README.md, "Targets").

@@ -124,7 +124,7 @@ def plan_changes(filters: dict) -> tuple[dict, list[tuple[str, object]]]:
     return initial, changes
 
 
-def _set(at, filters_keys: dict[str, str], name: str, value) -> None:
+def set_filter(at, filters_keys: dict[str, str], name: str, value) -> None:
     key = filters_keys[name]
     for w in _widgets(at):
         if getattr(w, "key", None) == key:
@@ -148,7 +148,7 @@ def _error(at) -> str | None:
     return None
 
 
-def _timed_run(at, timeout: float) -> float:
+def timed_run(at, timeout: float) -> float:
     t0 = time.perf_counter()
     at.run(timeout=timeout)
     return time.perf_counter() - t0
@@ -160,7 +160,7 @@ def measure_page(at, label: str, path: str | None, timeout: float, first_time: f
     try:
         if first_time is None:
             at.switch_page(path)
-            first_time = _timed_run(at, timeout)
+            first_time = timed_run(at, timeout)
         res["premiere_s"] = first_time
         err = _error(at)
         if err:
@@ -178,8 +178,8 @@ def measure_page(at, label: str, path: str | None, timeout: float, first_time: f
         for name, value in changes:
             undo.append((name, current[name]))
             current[name] = value
-            _set(at, keys, name, value)
-            uncached.append(_timed_run(at, timeout))
+            set_filter(at, keys, name, value)
+            uncached.append(timed_run(at, timeout))
             err = _error(at)
             if err:
                 res["erreur"] = f"après changement du filtre {name} : {err}"
@@ -187,8 +187,8 @@ def measure_page(at, label: str, path: str | None, timeout: float, first_time: f
         # The same states again, now in the cache: the changes undone one by one, back to the start.
         cached = []
         for name, value in reversed(undo):
-            _set(at, keys, name, value)
-            cached.append(_timed_run(at, timeout))
+            set_filter(at, keys, name, value)
+            cached.append(timed_run(at, timeout))
         res["changements"] = [f"{n}={v}" for n, v in changes]
         res["filtre_non_cache_s"] = statistics.median(uncached) if uncached else None
         res["filtre_non_cache_max_s"] = max(uncached) if uncached else None
@@ -209,7 +209,7 @@ def page_list(app: Path) -> list[tuple[str, str, bool]]:
         return [(p.stem, f"pages/{p.name}", False) for p in sorted((app.parent / "pages").glob("*.py"))]
 
 
-def _preimport() -> None:
+def preimport() -> None:
     """Load the libraries before timing: a running server has them already."""
     for name in ("streamlit", "altair", "polars", "duckdb", "pandas", "pyarrow", "warehouse.queries"):
         try:
@@ -223,7 +223,7 @@ def _preimport() -> None:
             pass
 
 
-def _navigation_as_on_a_server() -> None:
+def navigation_as_on_a_server() -> None:
     """Run the app through its st.navigation at every AppTest run, as a server does.
 
     A server that finds a `pages/` folder starts in the old multipage mode, and leaves it for
@@ -241,7 +241,7 @@ def _navigation_as_on_a_server() -> None:
     PagesManager.__init__ = __init__
 
 
-def _script_cache_as_on_a_server() -> None:
+def script_cache_as_on_a_server() -> None:
     """Compile each script once, as a server does.
 
     A server keeps one ScriptCache (compiled app.py and pages, magic included) for all its
@@ -258,16 +258,16 @@ def _script_cache_as_on_a_server() -> None:
 def run(app: Path, timeout: float) -> dict:
     if not app.is_file():
         return {"statut": "absent", "note": f"{app.name} absent : pages non mesurées", "pages": []}
-    _preimport()
-    _navigation_as_on_a_server()
-    _script_cache_as_on_a_server()
+    preimport()
+    navigation_as_on_a_server()
+    script_cache_as_on_a_server()
     from streamlit.testing.v1 import AppTest
 
     pages = page_list(app)
     at = AppTest.from_file(str(app), default_timeout=timeout)
     results = []
     try:
-        first = _timed_run(at, timeout)
+        first = timed_run(at, timeout)
     except Exception as exc:  # noqa: BLE001
         return {"statut": "erreur", "note": f"app.py ne s'exécute pas : {str(exc).splitlines()[0][:200]}",
                 "pages": []}

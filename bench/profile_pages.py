@@ -50,7 +50,7 @@ class _ScriptProfile:
 
 def profile_page(at, sp: _ScriptProfile, path: str, timeout: float, top: int, sort: str) -> None:
     at.switch_page(path)
-    first = bp._timed_run(at, timeout)
+    first = bp.timed_run(at, timeout)
     filters = bp.find_filters(at)
     keys = {k: w.key for k, w in filters.items()}
     initial, changes = bp.plan_changes(filters)
@@ -60,14 +60,14 @@ def profile_page(at, sp: _ScriptProfile, path: str, timeout: float, top: int, so
     for name, value in changes:
         undo.append((name, current[name]))
         current[name] = value
-        bp._set(at, keys, name, value)
+        bp.set_filter(at, keys, name, value)
         sp.enable(top > 0)
-        uncached.append(bp._timed_run(at, timeout))
+        uncached.append(bp.timed_run(at, timeout))
         sp.disable()
     for name, value in reversed(undo):
-        bp._set(at, keys, name, value)
+        bp.set_filter(at, keys, name, value)
         sp.enable(top > 0)
-        cached.append(bp._timed_run(at, timeout))
+        cached.append(bp.timed_run(at, timeout))
         sp.disable()
     ms = lambda xs: f"{statistics.median(xs) * 1000:.0f} ms" if xs else "-"  # noqa: E731
     print(f"\n== {path}: première {first * 1000:.0f} ms, non en cache {ms(uncached)}, en cache {ms(cached)}"
@@ -85,9 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sort", default="cumulative")
     ap.add_argument("--timeout", type=float, default=120)
     args = ap.parse_args(argv)
-    bp._preimport()
-    bp._navigation_as_on_a_server()
-    bp._script_cache_as_on_a_server()
+    bp.preimport()
+    bp.navigation_as_on_a_server()
+    bp.script_cache_as_on_a_server()
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(bp.ROOT / "app.py"), default_timeout=args.timeout)

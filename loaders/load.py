@@ -71,7 +71,7 @@ def _checksum(path: Path) -> str:
     return h.hexdigest()
 
 
-def _holds_communes(path: Path) -> bool:
+def holds_communes(path: Path) -> bool:
     """Cheap look at a file: does it bring communes (to be loaded before the returns naming them)?"""
     return "commune" in fold(path.stem) and "conventions" not in fold(path.stem)
 
@@ -115,7 +115,7 @@ def _content_hashes(df: pl.DataFrame, key: list[str]) -> pl.DataFrame:
     ).select(*key, pl.format("{}-{}", pl.col("h"), pl.col("n")).alias("content_hash"), pl.col("n").cast(pl.Int32))
 
 
-def _store_sheet(con: duckdb.DuckDBPyConnection, template: str, df: pl.DataFrame, load_id: int,
+def store_sheet(con: duckdb.DuckDBPyConnection, template: str, df: pl.DataFrame, load_id: int,
                  hashes: pl.DataFrame | None = None) -> tuple[int, int, int]:
     """Write one template's rows; returns (new, replaced, unchanged) return counts.
 
@@ -244,7 +244,7 @@ def load_files(paths: Iterable[str | Path], link: Path | None = None, user: str 
     link = db_path(link)
     user = user or getpass.getuser()
     files = expand(paths)
-    files.sort(key=lambda p: not _holds_communes(p))  # stable: the reference first
+    files.sort(key=lambda p: not holds_communes(p))  # stable: the reference first
     names = names or {}
     results: list[FileResult] = []
     if not files:
@@ -261,7 +261,7 @@ def load_files(paths: Iterable[str | Path], link: Path | None = None, user: str 
                     con.execute("begin transaction")
                     try:
                         for c, h in zip(checked, hashes):
-                            n, r, u = _store_sheet(con, c.sheet.template.name, c.typed, load_id, h)
+                            n, r, u = store_sheet(con, c.sheet.template.name, c.typed, load_id, h)
                             result.new, result.replaced, result.unchanged = (
                                 result.new + n, result.replaced + r, result.unchanged + u)
                         if result.new == 0 and result.replaced == 0:

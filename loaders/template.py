@@ -16,6 +16,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from contract import BOOL, CODE, CODE_LISTS, CODES, DATE, DEC, INT, OPEN_CODE_LISTS, TEMPLATES
+from warehouse.scope import SCOPE_PERSONNES, Filters, Scope, params, run
 
 # The templates a structure fills (the register and the reference are kept by the State office).
 STRUCTURE_TEMPLATES = ("structure", "salaries_insertion", "personnel_permanent", "finances")
@@ -192,16 +193,19 @@ _CARRIED = {
 }
 
 
-def prefill_rows(con, siret: str, annee: int) -> dict[str, list[dict]]:
+def prefill_rows(con, siret: str, annee: int, scope: Scope) -> dict[str, list[dict]]:
     """Rows to pre-fill a SIAE's return for `annee`: its identity, and the people present on
-    31/12 of the previous year (still to be completed: hours worked, exits)."""
+    31/12 of the previous year (still to be completed: hours worked, exits).
+
+    Only for who may see the SIAE's people (`scope`: the State, or the structure itself);
+    anyone else gets the rows of a blank return (year and SIRET)."""
     rows: dict[str, list[dict]] = {}
-    params = {"siret": siret, "prev": annee - 1}
     for name, cols in _CARRIED.items():
         still_there = "" if name == "structure" else (
-            " and (date_sortie is null or date_sortie > make_date($prev, 12, 31))")
-        frame = con.sql(f"select {', '.join(cols)} from stg_{name} where siret = $siret and annee = $prev"
-                        f"{still_there} order by all", params=params).pl()
+            " and (date_sortie is null or date_sortie > make_date($annee - 1, 12, 31))")
+        frame = run(con, f"select {', '.join(cols)} from stg_{name} where siret = $siret and annee = $annee - 1"
+                         f" and {SCOPE_PERSONNES}{still_there} order by all",
+                    **params(Filters(annee=annee), scope), siret=siret)
         rows[name] = [{"annee": annee, "siret": siret, **r} for r in frame.to_dicts()]
     if not rows["structure"]:
         rows["structure"] = [{"annee": annee, "siret": siret}]

@@ -1,9 +1,8 @@
 """Normalise, cast and validate one template's rows; every problem is reported at once.
 
-Steps (DESIGN.md habit 7): text cells are normalised (decimal commas, spaced thousands,
-both date formats, yes/no variants, code case and accents), cast with strict=False so a
-cell that does not cast is reported rather than raising, then the typed frame is checked
-by a pandera schema derived from the contract, lazily, without coerce.
+Steps (DESIGN.md habit 7): text cells are normalised and cast with strict=False
+(loaders.cast), so a cell that does not cast is reported rather than raising, then the
+typed frame is checked by a pandera schema derived from the contract, lazily, without coerce.
 """
 
 from __future__ import annotations
@@ -14,20 +13,8 @@ from typing import TYPE_CHECKING, Callable
 
 import polars as pl
 
-from contract import (
-    BOOL,
-    CODE,
-    CODE_ALIASES,
-    CODE_LISTS,
-    CODES,
-    DATE,
-    DEC,
-    INT,
-    OPEN_CODE_LISTS,
-    TEXT,
-    Column,
-    Template,
-)
+from contract import CODE, CODE_LISTS, CODES, DEC, OPEN_CODE_LISTS, Column, Template
+from loaders.cast import CAST_RULES, POLARS_TYPES, cast_column
 from loaders.read import ROW, Sheet
 from loaders.report import ERROR, WARNING, Problem
 
@@ -36,100 +23,6 @@ if TYPE_CHECKING:
 
 # Reports stay readable: past this many lines a file gets one summary line more.
 MAX_PROBLEMS_PER_FILE = 2000
-
-_SPACES = r"[\s\u00a0\u202f]"
-_TRUE = ["o", "oui", "1", "true", "vrai", "x", "y", "yes"]
-_FALSE = ["n", "non", "0", "false", "faux", "no"]
-
-POLARS_TYPES = {INT: pl.Int64, DEC: pl.Float64, DATE: pl.Date, BOOL: pl.Boolean, CODE: pl.String,
-                CODES: pl.List(pl.String), TEXT: pl.String}
-
-CAST_RULES = {
-    INT: "nombre entier attendu",
-    DEC: "nombre attendu (par exemple 1 250,50)",
-    DATE: "date attendue au format JJ/MM/AAAA ou AAAA-MM-JJ",
-    BOOL: "oui ou non attendu (O/N, oui/non, 1/0, x ou vide)",
-}
-
-
-def fold_code(expr: pl.Expr) -> pl.Expr:
-    """`Rsa `, `mission locale`, `Réunion` -> `RSA`, `MISSION_LOCALE`, `REUNION`."""
-    return (
-        expr.str.normalize("NFKD")
-        .str.replace_all(r"\p{M}", "")
-        .str.to_uppercase()
-        .str.replace_all(r"[^A-Z0-9]+", "_")
-        .str.strip_chars("_")
-    )
-
-
-def _number_text(expr: pl.Expr) -> pl.Expr:
-    """`1 250,50 €` -> `1250.50`; with both `.` and `,`, the last one is the decimal mark."""
-    s = expr.str.replace_all(_SPACES, "").str.replace_all(r"[€%]", "")
-    both = s.str.contains(",", literal=True) & s.str.contains(".", literal=True)
-    comma_decimal = (
-        pl.when(both)
-        .then(s.str.reverse().str.find(",", literal=True) < s.str.reverse().str.find(".", literal=True))
-        .otherwise(s.str.contains(",", literal=True))
-    )
-    return (
-        pl.when(comma_decimal)
-        .then(s.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True))
-        .otherwise(s.str.replace_all(",", "", literal=True))
-    )
-
-
-def _cast(col: Column) -> pl.Expr:
-    c = pl.col(col.name)
-    if col.type == INT:
-        num = _number_text(c)
-        # Excel gives whole numbers as `2021` or `2021.0`; `12.5` is not an integer.
-        return pl.when(num.str.contains(r"^[+-]?\d+(\.0*)?$")).then(
-            num.str.replace(r"\.0*$", "").cast(pl.Int64, strict=False)
-        )
-    if col.type == DEC:
-        return _number_text(c).cast(pl.Float64, strict=False)
-    if col.type == DATE:
-        fr = c.str.strptime(pl.Date, "%d/%m/%Y", strict=False)
-        iso = c.str.slice(0, 10).str.strptime(pl.Date, "%Y-%m-%d", strict=False)
-        return pl.coalesce(fr, pl.when(c.str.contains(r"^\d{4}-\d{2}-\d{2}([ T]|$)")).then(iso))
-    if col.type == BOOL:
-        low = c.str.to_lowercase()
-        return pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False)
-    if col.type == CODE:
-        return _apply_aliases(fold_code(c), col.codes)
-    if col.type == CODES:
-        return (
-            c.str.replace_all(r"[;|+]", ",").str.split(",")
-            .list.eval(_apply_aliases(fold_code(pl.element()), col.codes))
-            .list.eval(pl.element().filter(pl.element() != ""))
-        )
-    # Text: identifiers typed in Excel come back as numbers (`97411.0`) or with spaces.
-    if col.siret:
-        return c.str.replace_all(r"[\s\u00a0\u202f.]", "").str.replace(r"\.0$", "")
-    if col.commune or col.name == "commune_insee":
-        return c.str.replace(r"\.0$", "").str.to_uppercase()
-    if col.name == "code_ape":
-        return c.str.replace_all(r"[\s.]", "").str.to_uppercase()
-    return c
-
-
-def _cast_column(col: Column, s: pl.Series) -> pl.Series:
-    """Cast one column; repetitive columns (codes, years, hours) are cast once per distinct value."""
-    if col.type == TEXT and _cast(col).meta.is_column():
-        return s  # free text is kept as read: no need to look for its distinct values
-    uniq = s.unique()
-    if uniq.len() * 4 > s.len():
-        return s.to_frame(col.name).select(_cast(col).alias(col.name))[col.name]
-    table = uniq.to_frame(col.name).with_columns(_cast(col).alias("_cast"))
-    joined = s.to_frame(col.name).join(table, on=col.name, how="left", nulls_equal=True, maintain_order="left")
-    return joined["_cast"].alias(col.name)
-
-
-def _apply_aliases(expr: pl.Expr, codes: str | None) -> pl.Expr:
-    aliases = CODE_ALIASES.get(codes or "", {})
-    return expr.replace(aliases) if aliases else expr
-
 
 def _luhn_digits(siret: pl.Expr) -> pl.Expr:
     """14 ASCII digits with a correct Luhn key: integer arithmetic, no Python loop."""
@@ -374,7 +267,7 @@ def check_sheet(sheet: Sheet, communes: frozenset[str]) -> Checked:
         return Checked(sheet, None, problems)
 
     raw = sheet.frame
-    typed = pl.DataFrame([_cast_column(c, raw[c.name]) for c in t.columns] + [raw[ROW]])
+    typed = pl.DataFrame([cast_column(c, raw[c.name]) for c in t.columns] + [raw[ROW]])
 
     # Cells that held text but did not cast: one problem each, with the text as written.
     # One lazy query for all columns: polars runs the columns side by side.

@@ -4,7 +4,7 @@ audit log of sign-ins, loads, restores, erasures and exports."""
 import polars as pl
 import streamlit as st
 
-from ui import acces, export, page, retours
+from ui import acces, export, grilles, journal, page
 from ui.format import fmt_nombre
 from warehouse import audit, roles
 from warehouse.db import db_path
@@ -36,7 +36,7 @@ if users:
     colonnes = {"email": ("Adresse", "texte"), "nom": ("Nom", "texte"), "role": ("Rôle", "texte"),
                 "perimetre": ("Périmètre (bassins ou SIRET)", "texte")}
     page.tableau(export.Table(df=liste, colonnes=tuple(colonnes), nom="utilisateurs", titre="Utilisateurs",
-                              titres=retours.titres(colonnes), unites=retours.unites(colonnes)), key="utilisateurs")
+                              titres=grilles.titres(colonnes), unites=grilles.unites(colonnes)), key="utilisateurs")
 else:
     st.caption("Aucun utilisateur déclaré.")
 with st.expander("Ce que voit chaque rôle"):
@@ -51,17 +51,17 @@ with st.expander("Ce que voit chaque rôle"):
 # ---------- audit log ----------
 
 st.subheader("Journal des actions")
-journal = audit.read(db_path())
-if journal.is_empty():
+entrees = audit.read(db_path())
+if entrees.is_empty():
     st.caption("Aucune action enregistrée pour l'instant.")
 else:
     types = st.multiselect("Actions", list(audit.EVENTS.values()), key="journal_types",
                            placeholder="Toutes les actions")
-    shown = journal.filter(pl.col("evenement").is_in(types)) if types else journal
+    shown = entrees.filter(pl.col("evenement").is_in(types)) if types else entrees
     st.caption(f"{fmt_nombre(shown.height)} action(s), de la plus récente à la plus ancienne (fichier "
                f"« {audit.path_for(db_path()).name} » à côté de l'entrepôt).")
-    page.tableau(export.Table(df=retours.journal_affichage(shown), colonnes=tuple(retours.JOURNAL_COLONNES),
+    page.tableau(export.Table(df=journal.journal_affichage(shown), colonnes=tuple(journal.JOURNAL_COLONNES),
                               nom="journal_actions", titre="Journal des actions",
-                              titres=retours.titres(retours.JOURNAL_COLONNES),
-                              unites=retours.unites(retours.JOURNAL_COLONNES)),
-                 key="journal", hauteur=retours.hauteur(shown.height, 420))
+                              titres=grilles.titres(journal.JOURNAL_COLONNES),
+                              unites=grilles.unites(journal.JOURNAL_COLONNES)),
+                 key="journal", hauteur=grilles.hauteur(shown.height, 420))

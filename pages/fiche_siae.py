@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from ui import charts, data, filters, labels, page
+from ui import charts, data, filtres, labels, page
 
 f = page.filtres()
 annuaire = data.lire("siae", replace(f, types=(), bassins=()))
@@ -12,13 +12,13 @@ noms = {r["siret"]: f"{r['raison_sociale']} — {r['nom_commune'] or labels.bass
                     f"({labels.type_siae(r['type_siae'])})" for r in annuaire.iter_rows(named=True)}
 
 st.title("Fiche SIAE")
-filters.depuis_url("fiche_siret", "siret", noms)
+filtres.depuis_url("fiche_siret", "siret", noms)
 if len(noms) == 1 and "fiche_siret" not in st.session_state:
     st.session_state["fiche_siret"] = next(iter(noms))  # a structure's own sheet opens at once
 siret = st.selectbox("SIAE", list(noms), index=None, key="fiche_siret", format_func=noms.get,
                      placeholder="Tapez une raison sociale, une commune ou un SIRET",
                      help=f"Les SIAE conventionnées en {f.annee} (l'année choisie dans la barre latérale).")
-filters.vers_url("siret", siret)
+filtres.vers_url("siret", siret)
 page.stop_si(siret is None, "Choisissez une SIAE ci-dessus, ou cliquez une ligne de la page Structures.")
 
 fiche = data.lire("fiche_siae", f, siret=siret)

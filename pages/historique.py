@@ -3,7 +3,8 @@ warehouse versions, and going back to an earlier one (as a new version: nothing 
 
 import streamlit as st
 
-from ui import acces, data, export, page, retours
+from ui import acces, chargements, data, export, grilles, page, rapports, versions
+from ui.format import dates_fr
 
 RESTAURE = "_historique_restauration"
 
@@ -19,44 +20,44 @@ if data.version() is None:
     st.info("Aucun chargement pour l'instant : l'entrepôt n'existe pas encore. Chargez des retours depuis la page "
             "« Importer des retours » ou avec `python -m loaders load DOSSIER`.", icon="📭")
 else:
-    charges = retours.lire("chargements")
+    charges = data.lire("chargements")
     if charges.is_empty():
         st.info("Aucun chargement enregistré dans cette version de l'entrepôt (ou votre profil ne donne pas accès à "
                 "l'historique des fichiers).", icon="📭")
     else:
         refus_seuls = st.toggle("Seulement les fichiers refusés", key="refus_seuls")
-        shown = retours.chargements_affichage(charges)
+        shown = chargements.chargements_affichage(charges)
         if refus_seuls:
             shown = shown.filter(shown["status"] == "rejected")
-        retours.grille(
-            export.Table(df=shown, colonnes=tuple(retours.CHARGEMENT_COLONNES), nom="historique_chargements",
-                         titre="Historique des chargements", titres=retours.titres(retours.CHARGEMENT_COLONNES),
-                         unites=retours.unites(retours.CHARGEMENT_COLONNES)),
-            montrer=retours.CHARGEMENT_MONTRE, key="chargements", fige="file_name",
-            hauteur=retours.hauteur(shown.height), vide="Aucun fichier refusé dans l'historique.")
+        grilles.grille(
+            export.Table(df=shown, colonnes=tuple(chargements.CHARGEMENT_COLONNES), nom="historique_chargements",
+                         titre="Historique des chargements", titres=grilles.titres(chargements.CHARGEMENT_COLONNES),
+                         unites=grilles.unites(chargements.CHARGEMENT_COLONNES)),
+            montrer=chargements.CHARGEMENT_MONTRE, key="chargements", fige="file_name",
+            hauteur=grilles.hauteur(shown.height), vide="Aucun fichier refusé dans l'historique.")
 
         st.markdown("**Ce qu'a fait un chargement**")
         choix = st.selectbox("Chargement à examiner", charges["load_id"].to_list(), key="chargement",
-                             format_func=lambda i: retours.libelle_chargement(charges, i, "loaded_at", "file_name"))
+                             format_func=lambda i: chargements.libelle_chargement(charges, i, "loaded_at", "file_name"))
         ligne = charges.filter(charges["load_id"] == choix).row(0, named=True)
-        st.caption(retours.resume_chargement(ligne))
-        effets = retours.lire("evenements", load_id=int(choix))
+        st.caption(chargements.resume_chargement(ligne))
+        effets = data.lire("evenements", load_id=int(choix))
         if effets.is_empty():
             st.info("Ce chargement n'a touché aucun retour annuel : fichier illisible (sans SIRET ni année "
                     "reconnaissables), ou référentiel des communes.")
         else:
-            retours.grille(
-                export.Table(df=retours.evenements_affichage(effets), colonnes=tuple(retours.EFFET_COLONNES),
+            grilles.grille(
+                export.Table(df=chargements.evenements_affichage(effets), colonnes=tuple(chargements.EFFET_COLONNES),
                              nom=f"chargement_{choix}", titre=f"Effet du chargement n° {choix} sur les retours",
-                             titres=retours.titres(retours.EFFET_COLONNES),
-                             unites=retours.unites(retours.EFFET_COLONNES)),
-                key="effets", hauteur=retours.hauteur(effets.height, 360))
+                             titres=grilles.titres(chargements.EFFET_COLONNES),
+                             unites=grilles.unites(chargements.EFFET_COLONNES)),
+                key="effets", hauteur=grilles.hauteur(effets.height, 360))
         if ligne["nb_erreurs"] or ligne["nb_avertissements"]:
-            lignes = retours.lire("problemes", load_id=int(choix))
+            lignes = data.lire("problemes", load_id=int(choix))
             st.markdown("**Rapport**" + (" (le fichier a été refusé : rien n'a été enregistré)"
                                          if ligne["status"] == "rejected" else ""))
-            retours.grille_rapport(retours.problemes_depuis(lignes), key="historique",
-                                   nom=f"rapport_chargement_{choix}.csv", hauteur=retours.hauteur(lignes.height, 360),
+            rapports.grille_rapport(rapports.problemes_depuis(lignes), key="historique",
+                                   nom=f"rapport_chargement_{choix}.csv", hauteur=grilles.hauteur(lignes.height, 360),
                                    sans_fichier=True)
 
 # ---------- versions ----------
@@ -69,18 +70,18 @@ st.markdown(
 fait = st.session_state.pop(RESTAURE, None)
 if fait:
     (st.success if fait[0] else st.error)(fait[1], icon="✅" if fait[0] else "⚠️")
-versions = retours.versions()
-if versions.is_empty():
+liste = versions.versions()
+if liste.is_empty():
     st.info("Aucune version : l'entrepôt n'existe pas encore.", icon="📭")
 else:
-    retours.grille(
-        export.Table(df=retours.dates_fr(versions, "creee_le", "dernier_chargement"),
-                     colonnes=tuple(retours.VERSION_COLONNES), nom="versions_entrepot",
-                     titre="Versions de l'entrepôt", titres=retours.titres(retours.VERSION_COLONNES),
-                     unites=retours.unites(retours.VERSION_COLONNES)),
-        key="versions", hauteur=retours.hauteur(versions.height, 320))
-    anciennes = versions.filter(~versions["en_service"])["version"].to_list()
-    en_service = versions.filter(versions["en_service"])["version"].to_list()
+    grilles.grille(
+        export.Table(df=dates_fr(liste, "creee_le", "dernier_chargement"),
+                     colonnes=tuple(versions.VERSION_COLONNES), nom="versions_entrepot",
+                     titre="Versions de l'entrepôt", titres=grilles.titres(versions.VERSION_COLONNES),
+                     unites=grilles.unites(versions.VERSION_COLONNES)),
+        key="versions", hauteur=grilles.hauteur(liste.height, 320))
+    anciennes = liste.filter(~liste["en_service"])["version"].to_list()
+    en_service = liste.filter(liste["en_service"])["version"].to_list()
     if not anciennes:
         st.caption("Une seule version pour l'instant : rien à restaurer.")
     elif not acces.est_admin():
@@ -89,15 +90,15 @@ else:
         with st.container(border=True):
             st.markdown("**Revenir à une version antérieure**")
             numero = st.selectbox("Version à remettre en service", anciennes, key="version_a_restaurer",
-                                  format_func=lambda n: retours.libelle_version_ligne(versions, n))
-            nouvelle = int(versions["version"].max()) + 1
+                                  format_func=lambda n: versions.libelle_version_ligne(liste, n))
+            nouvelle = int(liste["version"].max()) + 1
             confirme = st.checkbox(
                 f"Je confirme : remettre en service la version {numero}. Elle sera recopiée comme version "
                 f"{nouvelle} ; la version actuelle ({en_service[0] if en_service else '—'}) reste disponible.",
                 key="confirmer_restauration")
             st.button("Restaurer cette version", key="restaurer", type="primary", disabled=not confirme,
-                      on_click=retours.restaurer, args=(int(numero), RESTAURE, "confirmer_restauration"))
+                      on_click=versions.restaurer, args=(int(numero), RESTAURE, "confirmer_restauration"))
     st.markdown("En ligne de commande, depuis le dossier de l'outil, la même chose s'écrit :")
-    st.code("python -m warehouse versions      # lister les versions (* = en service)\n"
+    st.code("python -m warehouse liste      # lister les liste (* = en service)\n"
             "python -m warehouse restore N     # remettre en service la version N (copiée en nouvelle version)",
             language="bash")

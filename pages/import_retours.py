@@ -3,8 +3,8 @@ then load the accepted files (only those) into a new version of the warehouse.""
 
 import streamlit as st
 
-from ui import data, page, retours
-from ui.retours import pluriel
+from ui import chargements, data, export, importation, page, rapports
+from ui.format import pluriel
 
 GENERATION = "import_generation"  # a new uploader key empties the drop zone after a load
 VERIFS = "_import_verifications"
@@ -14,11 +14,11 @@ DEMANDE = "_import_demande"  # set by the button's callback: a callback survives
 page.entete("Importer des retours", None,
             "déposez les fichiers envoyés par les structures : chacun est contrôlé en entier avant tout "
             "enregistrement, puis vous chargez ceux qui sont acceptés.")
-retours.style_depot()
+importation.style_depot()
 
 bilan = st.session_state.get(BILAN)
 if bilan:
-    retours.afficher_bilan(bilan)
+    importation.afficher_bilan(bilan)
 
 gen = st.session_state.setdefault(GENERATION, 0)
 with st.expander("Ce qui est contrôlé, et ce que fait un chargement",
@@ -26,7 +26,7 @@ with st.expander("Ce qui est contrôlé, et ce que fait un chargement",
     st.markdown(
         "- **Formats** : `.csv` (séparateur `;` ou `,`, UTF-8 ou Windows-1252) et `.xlsx` (une feuille par "
         "modèle, comme le modèle à télécharger sur la page « Modèles de retour »). Les classeurs avec macros "
-        f"(`.xlsm`) sont refusés. **{retours.limite_mo()} Mo au plus par fichier.**\n"
+        f"(`.xlsm`) sont refusés. **{importation.limite_mo()} Mo au plus par fichier.**\n"
         "- **Contrôles** : les mêmes que la commande `python -m loaders load` — colonnes obligatoires, codes des "
         "listes, dates, SIRET, communes connues de l'entrepôt, cohérence des lignes.\n"
         "- **Un fichier est chargé en entier ou pas du tout.** Un fichier refusé ne change rien ; son rapport "
@@ -38,19 +38,19 @@ with st.expander("Ce qui est contrôlé, et ce que fait un chargement",
 
 deposes = st.file_uploader(
     "Fichiers de retours (.csv, .xlsx)", accept_multiple_files=True, key=f"depot_{gen}",
-    help=f"Glissez-déposez un ou plusieurs fichiers, ou cliquez pour les choisir. {retours.limite_mo()} Mo au plus "
+    help=f"Glissez-déposez un ou plusieurs fichiers, ou cliquez pour les choisir. {importation.limite_mo()} Mo au plus "
          "par fichier : un fichier plus gros est refusé sans être lu.")
 fichiers = [(u.name, u.getvalue()) for u in deposes or []]
 
 if not fichiers:
     st.info(f"Aucun fichier déposé. Les fichiers sont d'abord vérifiés : rien n'est enregistré avant que vous "
-            f"cliquiez sur « Charger ». {retours.limite_mo()} Mo au plus par fichier.", icon="📂")
+            f"cliquiez sur « Charger ». {importation.limite_mo()} Mo au plus par fichier.", icon="📂")
 else:
     version = str(data.version())
     memo = st.session_state.get(VERIFS) or {}
     deja = memo.get("verifs") if memo.get("version") == version else None
     try:
-        verifs = retours.verifier(fichiers, deja=deja)
+        verifs = importation.verifier(fichiers, deja=deja)
     except data.DonneesIndisponibles as exc:
         st.error(str(exc))
         st.stop()
@@ -64,7 +64,7 @@ else:
                f"{pluriel(len(acceptes), 'accepté')}, {pluriel(len(refuses), 'refusé')}. "
                "Rien n'est encore enregistré.")
     for i, v in enumerate(verifs):
-        retours.afficher_verification(v, key=f"{gen}_{i}")
+        importation.afficher_verification(v, key=f"{gen}_{i}")
 
     st.subheader("Chargement")
     if refuses and acceptes:
@@ -85,15 +85,15 @@ else:
         barre = st.progress(0.0, text="Chargement en cours…")
 
         def avancement(i: int, n: int, r) -> None:
-            barre.progress(i / n, text=f"{i} / {n} · {r.name} : {retours.STATUT_FICHIER[r.status]}")
+            barre.progress(i / n, text=f"{i} / {n} · {r.name} : {chargements.STATUT_FICHIER[r.status]}")
 
         try:
-            resultats = retours.charger(a_charger, progress=avancement, avec_refus=consigner)
+            resultats = importation.charger(a_charger, progress=avancement, avec_refus=consigner)
         except Exception as exc:  # the warehouse is untouched: say so, never a traceback
             st.error("Le chargement n'a pas pu se faire ; l'entrepôt n'a pas changé. "
                      f"Détail : {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
         else:
-            st.session_state[BILAN] = retours.bilan(resultats)
+            st.session_state[BILAN] = importation.bilan(resultats)
             st.session_state[GENERATION] = gen + 1
             st.session_state.pop(VERIFS, None)
             st.rerun()
@@ -101,6 +101,6 @@ else:
         st.caption("Aucun fichier accepté : corrigez les problèmes indiqués, puis déposez les fichiers à nouveau.")
     if sum(bool(v.result.problems) for v in verifs) > 1:
         tous = [p for v in verifs for p in v.result.problems]
-        st.download_button("⬇️ Rapport de tous les fichiers (CSV)", data=lambda: retours.to_csv(tous),
-                           file_name="rapport_verification.csv", mime=retours.CSV, key="rapport_tous",
+        st.download_button("⬇️ Rapport de tous les fichiers (CSV)", data=lambda: rapports.to_csv(tous),
+                           file_name="rapport_verification.csv", mime=export.MIME["csv"], key="rapport_tous",
                            on_click="ignore")

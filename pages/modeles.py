@@ -3,8 +3,8 @@ warehouse already knows about it, and what the structure must do with it."""
 
 import streamlit as st
 
-from ui import data, labels, page, retours
-from warehouse.queries import Filters
+from ui import classeurs, data, export, labels, page
+from warehouse.scope import Filters
 
 page.entete("Modèles de retour", None,
             "le classeur Excel que chaque structure remplit pour son retour annuel, vierge ou pré-rempli.")
@@ -27,15 +27,15 @@ c1, c2 = st.columns(2)
 with c1.container(border=True):
     st.markdown("**Classeur vierge**")
     st.caption("Les quatre modèles du retour annuel, avec le mode d'emploi et les listes de codes.")
-    st.download_button("⬇️ Télécharger le modèle vierge (.xlsx)", data=retours.classeur_vierge,
-                       file_name="modele_retour_annuel_siae.xlsx", mime=retours.XLSX, key="modele_vierge",
+    st.download_button("⬇️ Télécharger le modèle vierge (.xlsx)", data=classeurs.classeur_vierge,
+                       file_name="modele_retour_annuel_siae.xlsx", mime=export.MIME["xlsx"], key="modele_vierge",
                        on_click="ignore", type="primary")
 with c2.container(border=True):
     st.markdown("**Registre des conventions et communes**")
     st.caption("Tenu par la DDETS : les SIAE conventionnées de l'année et, pour un autre département, ses "
                "communes et bassins.")
-    st.download_button("⬇️ Télécharger le modèle du registre (.xlsx)", data=retours.classeur_registre,
-                       file_name="modele_registre_conventions.xlsx", mime=retours.XLSX, key="modele_registre",
+    st.download_button("⬇️ Télécharger le modèle du registre (.xlsx)", data=classeurs.classeur_registre,
+                       file_name="modele_registre_conventions.xlsx", mime=export.MIME["xlsx"], key="modele_registre",
                        on_click="ignore")
 
 st.subheader("Classeur pré-rempli pour une structure")
@@ -43,7 +43,7 @@ st.caption("Le classeur d'une SIAE pour une année, avec son identité et les pe
            "de l'année précédente (à compléter : heures travaillées, sorties, nouvelles entrées). Les finances "
            "restent à remplir.")
 try:
-    annees = retours.lire("annees_conventions")["annee"].to_list() if data.version() else []
+    annees = data.lire("annees_conventions")["annee"].to_list() if data.version() else []
 except data.DonneesIndisponibles as exc:
     annees = []
     st.warning(str(exc))
@@ -52,11 +52,11 @@ if not annees:
             "(page « Importer des retours ») pour pré-remplir un classeur. Le modèle vierge reste disponible.",
             icon="📭")
 else:
-    filtre = st.session_state.get(page.FILTERS_KEY)
+    filtre = st.session_state.get(page.FILTRES_KEY)
     defaut = filtre.annee if filtre and filtre.annee in annees else annees[0]
     c1, c2 = st.columns([1, 3])
     annee = c1.selectbox("Année du retour", annees, index=annees.index(defaut), key="modele_annee")
-    siae = retours.lire("conventions", Filters(annee=int(annee)))
+    siae = data.lire("conventions", Filters(annee=int(annee)))
     if siae.is_empty():
         c2.info(f"Aucune SIAE conventionnée en {annee} dans votre périmètre.")
     else:
@@ -64,7 +64,11 @@ else:
                             f"({labels.type_siae(r['type_siae'])}) · {r['siret']}" for r in siae.iter_rows(named=True)}
         siret = c2.selectbox("Structure (SIAE conventionnées de l'année)", list(noms), key="modele_siae",
                              format_func=noms.get)
-        st.download_button(f"⬇️ Télécharger le classeur {annee} pré-rempli (.xlsx)",
-                           data=lambda: retours.classeur_prerempli(siret, int(annee)),
-                           file_name=f"retour_{annee}_{siret}.xlsx", mime=retours.XLSX, key="modele_prerempli",
-                           on_click="ignore", type="primary")
+        if data.scope_courant().voit_personnes_de(siret):
+            st.download_button(f"⬇️ Télécharger le classeur {annee} pré-rempli (.xlsx)",
+                               data=lambda: classeurs.classeur_prerempli(siret, int(annee)),
+                               file_name=f"retour_{annee}_{siret}.xlsx", mime=export.MIME["xlsx"], key="modele_prerempli",
+                               on_click="ignore", type="primary")
+        else:
+            st.info("Le classeur pré-rempli nomme les salariés de la structure : seuls la DDETS et la structure "
+                    "elle-même peuvent le télécharger. Le modèle vierge ci-dessus reste disponible.", icon="🔒")

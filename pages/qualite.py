@@ -3,9 +3,8 @@ and why, and the consistency warnings that do not block a load but ask for a che
 
 import streamlit as st
 
-from ui import data, labels, page, retours
-from ui.format import VIDE, fmt_nombre, fmt_valeur
-from ui.retours import pluriel
+from ui import chargements, charts, data, grilles, labels, page, rapports, suivi
+from ui.format import dates_fr, fmt_nombre, fmt_valeur, pluriel, VIDE
 
 f = page.filtres()
 page.entete("Qualité des données", f, "qui a envoyé quel retour, qui relancer, les fichiers refusés et les "
@@ -13,14 +12,14 @@ page.entete("Qualité des données", f, "qui a envoyé quel retour, qui relancer
 
 scope = data.scope_courant()
 voit_siae = scope.voit_siae
-comptes = retours.lire("comptes_retours", f).row(0, named=True)
+comptes = data.lire("comptes_retours", f).row(0, named=True)
 page.stop_si(not comptes["nb_siae"], f"Aucune SIAE conventionnée en {f.annee} pour cette sélection : il n'y a "
              "pas de retour attendu. Le registre des conventions de l'année se charge comme les retours "
              "(page « Importer des retours »).")
 
 terr = data.lire("territoire", f)
 taux = terr.filter(terr["annee"] == f.annee)["taux_retour"].to_list()
-alertes = retours.lire("alertes", f)
+alertes = data.lire("alertes", f)
 
 c = st.columns(5)
 c[0].metric("Taux de retour", fmt_valeur(taux[0], "pourcentage") if len(taux) == 1 else VIDE, border=True,
@@ -43,8 +42,8 @@ if scope.bassins is not None or scope.sirets is not None:
     st.info(f"Les chiffres ci-dessus portent sur toute la sélection ; le détail par structure (matrice, relances, "
             f"alertes) porte sur les structures {perimetre}, celles que votre profil permet de voir.")
 
-relancer = retours.lire("a_relancer", f) if voit_siae else None
-refuses = retours.lire("fichiers_refuses", f) if voit_siae else None
+relancer = data.lire("a_relancer", f) if voit_siae else None
+refuses = data.lire("fichiers_refuses", f) if voit_siae else None
 onglets = st.tabs([
     "Retours par structure",
     f"À relancer ({fmt_nombre(comptes['nb_a_relancer'])})",
@@ -55,16 +54,16 @@ onglets = st.tabs([
 
 with onglets[0]:
     if voit_siae:
-        grille, templates = retours.matrice(retours.lire("suivi", f))
-        st.caption(retours.LEGENDE + ".")
-        retours.grille(
+        grille, templates = suivi.matrice(data.lire("suivi", f))
+        st.caption(suivi.LEGENDE + ".")
+        grilles.grille(
             page.table_export(grille, ["raison_sociale", *[m for m, _ in templates], "nb_recus", "type_siae", "bassin",
                                        "siret"],
                               "suivi_retours", "Retours reçus, manquants et refusés par SIAE", f,
                               titres=(*templates, ("nb_recus", "Reçus (sur 4)")),
                               unites=(*[(m, "texte") for m, _ in templates], ("nb_recus", "nombre"))),
             montrer=["raison_sociale", *[m for m, _ in templates], "nb_recus", "type_siae", "bassin"],
-            key="matrice", fige="raison_sociale", hauteur=retours.hauteur(grille.height, 460),
+            key="matrice", fige="raison_sociale", hauteur=grilles.hauteur(grille.height, 460),
             vide="Aucune SIAE conventionnée pour cette sélection.")
     else:
         st.info("Détail par structure non accessible à votre profil.")
@@ -78,8 +77,8 @@ with onglets[1]:
     else:
         st.caption(f"{pluriel(relancer.height, 'SIAE', 'SIAE')} à qui il manque au moins un retour {f.annee}, "
                    "celles qui ont le moins envoyé en premier. Exportez la liste pour préparer les relances.")
-        retours.grille(
-            page.table_export(retours.relance_affichage(relancer), [
+        grilles.grille(
+            page.table_export(suivi.relance_affichage(relancer), [
                 "raison_sociale", "siret", "type_siae", "bassin", "retours_manquants", "retours_refuses",
                 "nb_recus", "dernier_refus_fichier", "dernier_refus_le"],
                 "siae_a_relancer", "SIAE à relancer : retours manquants ou refusés", f,
@@ -89,16 +88,16 @@ with onglets[1]:
                         ("dernier_refus_le", "texte"))),
             montrer=["raison_sociale", "retours_manquants", "retours_refuses", "nb_recus", "type_siae", "bassin",
                      "siret"],
-            key="relancer", fige="raison_sociale", hauteur=retours.hauteur(relancer.height, 460))
+            key="relancer", fige="raison_sociale", hauteur=grilles.hauteur(relancer.height, 460))
 
 with onglets[2]:
-    detail = retours.lire("taux_retour", f)
+    detail = data.lire("taux_retour", f)
     if detail.is_empty():
         st.info("Aucune SIAE conventionnée pour cette sélection.")
     else:
-        page.graphique(lambda: retours.carte_taux(detail), detail, key="carte_taux",
+        page.graphique(lambda: charts.carte_taux(detail), detail, key="carte_taux",
                        vide="Aucune SIAE conventionnée pour cette sélection.")
-        retours.grille(
+        grilles.grille(
             page.table_export(detail, ["bassin", "type_siae", "nb_siae", "nb_retours_complets", "taux_retour",
                                        "nb_attendus", "nb_recus", "nb_manquants", "nb_refuses"],
                               "taux_retour", "Taux de retour par bassin et type de SIAE", f,
@@ -107,7 +106,7 @@ with onglets[2]:
                                       ("nb_refuses", "Refusés")),
                               unites=(("nb_attendus", "nombre"), ("nb_recus", "nombre"),
                                       ("nb_manquants", "nombre"), ("nb_refuses", "nombre"))),
-            key="taux_retour", hauteur=retours.hauteur(detail.height))
+            key="taux_retour", hauteur=grilles.hauteur(detail.height))
         page.lien_referentiel(["taux_retour", "nb_retours_complets"])
 
 with onglets[3]:
@@ -120,8 +119,8 @@ with onglets[3]:
                    "refusé » : aucun fichier valable n'est arrivé depuis pour au moins un de ces retours. Les "
                    "fichiers illisibles (sans SIRET ni année reconnaissables) sont dans l'historique des "
                    "chargements.")
-        retours.grille(
-            page.table_export(retours.dates_fr(refuses, "refuse_le"),
+        grilles.grille(
+            page.table_export(dates_fr(refuses, "refuse_le"),
                               ["load_id", "fichier", "refuse_le", "structures", "nb_erreurs", "toujours_refuse",
                                "utilisateur"],
                               "fichiers_refuses", "Fichiers refusés", f,
@@ -130,13 +129,13 @@ with onglets[3]:
                                       ("nb_erreurs", "Erreurs"), ("toujours_refuse", "Toujours refusé")),
                               unites=(("refuse_le", "texte"), ("utilisateur", "texte"), ("structures", "texte"),
                                       ("nb_erreurs", "nombre"), ("toujours_refuse", "booleen"))),
-            key="refuses", hauteur=retours.hauteur(refuses.height, 250))
+            key="refuses", hauteur=grilles.hauteur(refuses.height, 250))
         choix = st.selectbox(
             "Voir le rapport du fichier", refuses["load_id"].to_list(), key="rapport_refus",
-            format_func=lambda i: retours.libelle_chargement(refuses, i, "refuse_le"))
-        lignes = retours.lire("problemes", f, load_id=int(choix))
-        retours.grille_rapport(retours.problemes_depuis(lignes), key="refus", nom=f"rapport_chargement_{choix}.csv",
-                               hauteur=retours.hauteur(lignes.height), sans_fichier=True)
+            format_func=lambda i: chargements.libelle_chargement(refuses, i, "refuse_le"))
+        lignes = data.lire("problemes", f, load_id=int(choix))
+        rapports.grille_rapport(rapports.problemes_depuis(lignes), key="refus", nom=f"rapport_chargement_{choix}.csv",
+                               hauteur=grilles.hauteur(lignes.height), sans_fichier=True)
 
 with onglets[4]:
     if not voit_siae:
@@ -148,10 +147,10 @@ with onglets[4]:
                    "structure (commune différente de la convention, ETP réalisés très au-dessus des ETP "
                    "conventionnés, retour sans salarié en insertion, chiffre d'affaires en variation de plus de "
                    "50 % sur un an, retour d'une structure absente du registre des conventions).")
-        retours.grille(
+        grilles.grille(
             page.table_export(alertes.with_columns(alertes["raison_sociale"].fill_null("hors registre")),
                               ["raison_sociale", "alerte_libelle", "detail", "bassin", "type_siae", "siret"],
                               "alertes_coherence", "Alertes de cohérence des retours", f,
                               titres=(("alerte_libelle", "Alerte"),)),
             montrer=["raison_sociale", "alerte_libelle", "detail", "bassin", "type_siae"],
-            key="alertes", fige="raison_sociale", hauteur=retours.hauteur(alertes.height, 460), texte_long=True)
+            key="alertes", fige="raison_sociale", hauteur=grilles.hauteur(alertes.height, 460), texte_long=True)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import filters, labels, page
+from ui import filtres, labels, page
 from warehouse import catalogue
 
 page.entete("Référentiel des indicateurs", None,
@@ -11,10 +11,10 @@ page.entete("Référentiel des indicateurs", None,
 
 noms = list(catalogue.INDICATORS)
 c1, c2 = st.columns([3, 2])
-filters.depuis_url("referentiel_indicateurs", "indicateurs", noms, multiple=True)
+filtres.depuis_url("referentiel_indicateurs", "indicateurs", noms, multiple=True)
 choisis = c1.multiselect("Indicateurs", noms, key="referentiel_indicateurs", format_func=labels.colonne,
                          placeholder="Tous les indicateurs")
-filters.vers_url("indicateurs", choisis)
+filtres.vers_url("indicateurs", choisis)
 texte = c2.text_input("Rechercher dans les définitions", key="recherche_referentiel",
                       placeholder="par exemple : sortie, ETP, fonds propres")
 

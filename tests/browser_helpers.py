@@ -1,4 +1,4 @@
-"""Shared by the app tests: the fixture warehouse, and the app as a real server driven by
+"""Shared by the app tests: the app as a real server driven by
 Debian's Chromium with Playwright.
 
 Never `playwright install`: it downloads a browser and fails offline. The Chromium of the
@@ -7,14 +7,10 @@ Debian package is used through `executable_path`; without it the browser tests s
 
 from __future__ import annotations
 
-import atexit
-import functools
 import os
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -26,22 +22,6 @@ CHROMIUM = Path(os.environ.get("IAE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--lang=fr-FR"]
 SCREENSHOTS = ROOT / "tests" / "screenshots"
-FIXTURE_DIR = ROOT / "tests" / "fixtures" / "indicateurs"
-
-
-@functools.cache
-def fixture_warehouse() -> Path:
-    """The hand-computed fixture (tests/test_indicateurs.py) loaded once with the real loader."""
-    sys.path.insert(0, str(ROOT))
-    from loaders.load import load_files
-
-    folder = Path(tempfile.mkdtemp(prefix="iae_app_"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    link = folder / "iae.duckdb"
-    results = load_files(sorted(FIXTURE_DIR.glob("*.csv")), link, user="tests")
-    rejected = [r.name for r in results if r.status == "rejected"]
-    assert not rejected, rejected
-    return link
 
 
 @contextmanager

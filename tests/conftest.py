@@ -1,14 +1,48 @@
-"""Shared test helpers: valid rows for each template, file writers, warehouse access."""
+"""Shared test helpers: the fixture warehouse, valid rows for each template, file writers,
+warehouse access."""
 
 from __future__ import annotations
 
+import atexit
+import functools
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+FIXTURE_DIR = ROOT / "tests" / "fixtures" / "indicateurs"
+
+
+@functools.cache
+def _fixture_built() -> Path:
+    from loaders.load import load_files
+
+    folder = Path(tempfile.mkdtemp(prefix="iae_fixture_"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    link = folder / "iae.duckdb"
+    results = load_files(sorted(FIXTURE_DIR.glob("*.csv")), link, user="tests")
+    refused = {r.name: [(p.ligne, p.colonne, p.valeur, p.regle) for p in r.errors]
+               for r in results if r.status != "loaded"}
+    assert not refused, refused
+    return link
+
+
+def fixture_warehouse(copy_to: Path | None = None) -> Path:
+    """The one fixture warehouse of the tests: the hand-computed fixture (tests/fixtures/
+    indicateurs, values worked out in tests/test_indicateurs.py) loaded once per test run
+    with the real loader. Its link; with `copy_to`, the link of a private copy made there
+    (link, versions and audit log), for a test that loads, restores or plants a fault."""
+    link = _fixture_built()
+    if copy_to is None:
+        return link
+    target = Path(copy_to) / "wh"
+    shutil.copytree(link.parent, target, symlinks=True)
+    return target / link.name
 
 
 def luhn_siret(prefix13: str) -> str:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from browser_helpers import ROOT, fixture_warehouse, iae_db
+from browser_helpers import ROOT, iae_db
+from conftest import fixture_warehouse
 from streamlit.testing.v1 import AppTest
 
 from ui import labels
@@ -365,13 +366,11 @@ def test_a_new_load_shows_at_the_next_rerun_without_restart(tmp_path):
     the next rerun reads the new version, with no lock error."""
     import shutil
 
-    from browser_helpers import FIXTURE_DIR
-    from conftest import luhn_siret
+    from conftest import FIXTURE_DIR, luhn_siret
 
     from loaders.load import load_files
 
-    link = tmp_path / "iae.duckdb"
-    assert all(r.status != "rejected" for r in load_files(sorted(FIXTURE_DIR.glob("*.csv")), link, user="t"))
+    link = fixture_warehouse(tmp_path)
     with iae_db(link):
         at = run()
         assert metrics(at)["Nombre de SIAE"][0] == "5"

@@ -6,11 +6,11 @@ import inspect
 
 import polars as pl
 import pytest
-from browser_helpers import fixture_warehouse
+from conftest import fixture_warehouse
 
 from warehouse import queries as q
 from warehouse.db import connect_read
-from warehouse.queries import Filters, Scope
+from warehouse.scope import Filters, Scope
 
 A, B, C, D, E = "11111111000016", "22222222000014", "33333333000012", "44444444000010", "55555555000014"
 ADMIN = Scope.admin()

@@ -40,9 +40,22 @@ def test_bench_tiny_scale(tmp_path):
     p = r["pandas"]
     assert p["total_s"] > 0 and p["ratio_total"] > 0
     assert p["concordance"]["ok"], p["concordance"]
-    # Pages are measured when the app runs; a page still being written is a note, not a failure.
-    assert r["pages"]["statut"] in ("ok", "absent", "erreur")
-    for page in r["pages"]["pages"]:
-        assert "erreur" in page or page["premiere_s"] > 0, page
+    # Every page of the navigation opens and is measured: a page that fails fails this test.
+    from ui.navigation import PAGES
+
+    pages = r["pages"]
+    assert pages["statut"] == "ok", pages.get("note")
+    assert {p["fichier"] for p in pages["pages"]} == {p.path for p in PAGES}
+    for page in pages["pages"]:
+        assert "erreur" not in page, page
+        assert page["premiere_s"] > 0, page
+        assert all(t > 0 for times in page["relances"].values() for t in times), page
     assert r["sessions"]["statut"] == "ignore"
-    assert all(row["statut"] in ("OK", "NON ATTEINT", "") for row in r["tableau"])
+    # The summary gives a verdict on every measure taken with a target, and none on the others.
+    # Speed depends on the machine (two shared cores may miss a target); results must be right.
+    for row in r["tableau"]:
+        measured = row["cible"] and not str(row["valeur"]).startswith("non mesur")
+        assert row["statut"] in (("OK", "NON ATTEINT") if measured else ("",)), row
+    verdicts = {row["mesure"]: row["statut"] for row in r["tableau"]}
+    assert verdicts["Concordance pandas / vue"] == "OK"
+    assert {f"Page « {p['page']} »" for p in pages["pages"]} <= verdicts.keys()

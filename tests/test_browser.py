@@ -11,7 +11,8 @@ import re
 
 import polars as pl
 import pytest
-from browser_helpers import CHROMIUM, SCREENSHOTS, chromium, fixture_warehouse, streamlit_server, wait_for_app
+from browser_helpers import CHROMIUM, SCREENSHOTS, chromium, streamlit_server, wait_for_app
+from conftest import fixture_warehouse
 
 from ui.format import NNBSP
 from ui.navigation import PAGES

@@ -10,7 +10,8 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from browser_helpers import CHROMIUM, chromium, fixture_warehouse, streamlit_server, wait_for_app
+from browser_helpers import CHROMIUM, chromium, streamlit_server, wait_for_app
+from conftest import fixture_warehouse
 
 pytest.importorskip("playwright.sync_api", reason="paquet playwright absent (requirements.txt)")
 if not CHROMIUM.exists():

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 
 import openpyxl
 import pytest
-from browser_helpers import CHROMIUM, SCREENSHOTS, fixture_warehouse, streamlit_server, wait_for_app
+from browser_helpers import CHROMIUM, SCREENSHOTS, streamlit_server, wait_for_app
+from conftest import fixture_warehouse
 
 pytest.importorskip("playwright.sync_api", reason="paquet playwright absent (requirements.txt)")
 if not CHROMIUM.exists():
@@ -39,9 +39,7 @@ IMPORT, QUALITE, HISTORIQUE, MODELES, VUE = (spec(p) for p in (
 
 @pytest.fixture(scope="module")
 def entrepot(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("retours_navigateur")
-    shutil.copytree(fixture_warehouse().parent, folder / "wh", symlinks=True)
-    return folder / "wh" / "iae.duckdb"
+    return fixture_warehouse(tmp_path_factory.mktemp("retours_navigateur"))
 
 
 @pytest.fixture(scope="module")

@@ -16,32 +16,19 @@ The SIAE:
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
+from conftest import fixture_warehouse
 
 import contract_doc
-from loaders.load import load_files
 from warehouse.db import connect_read
-
-FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "indicateurs"
 
 A, B, C, D, E = "11111111000016", "22222222000014", "33333333000012", "44444444000010", "55555555000014"
 
 
-def fixture_warehouse(tmp_path: Path) -> Path:
-    """Load the fixture CSV files with the real loader; returns the warehouse link."""
-    link = tmp_path / "iae.duckdb"
-    results = load_files(sorted(FIXTURE_DIR.glob("*.csv")), link, user="test")
-    rejected = {r.name: [(p.ligne, p.colonne, p.valeur, p.regle) for p in r.errors]
-                for r in results if r.status != "loaded"}
-    assert not rejected, rejected
-    return link
-
-
 @pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    c = connect_read(fixture_warehouse(tmp_path_factory.mktemp("indicateurs")))
+def con():
+    c = connect_read(fixture_warehouse())
     yield c
     c.close()
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from test_indicateurs import fixture_warehouse
+from conftest import fixture_warehouse
 from warehouse.build import SQL_DIR
 from warehouse.db import connect_read, current_file
 
@@ -23,7 +23,7 @@ CHECKS = sorted((SQL_DIR / "checks").glob("*.sql"))
 
 @pytest.fixture(scope="module")
 def fixture_link(tmp_path_factory) -> Path:
-    return fixture_warehouse(tmp_path_factory.mktemp("invariants"))
+    return fixture_warehouse(tmp_path_factory.mktemp("invariants"))  # a copy: faults are planted in it
 
 
 @pytest.fixture(scope="module")

@@ -93,13 +93,13 @@ KILLER = """
 import sys, time
 from pathlib import Path
 import loaders.load as load
-original = load._store_sheet
+original = load.store_sheet
 def slow(*a, **k):
     n = original(*a, **k)
     print("stored", flush=True)
     time.sleep(60)   # the test kills us here, in the middle of the write
     return n
-load._store_sheet = slow
+load.store_sheet = slow
 load.load_files([Path(sys.argv[1])], Path(sys.argv[2]))
 """
 

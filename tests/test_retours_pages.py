@@ -10,22 +10,22 @@ return and D has sent nothing: 15 returns of 20 received, 3 SIAE of 5 complete.
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import openpyxl
 import polars as pl
 import pytest
-from browser_helpers import ROOT, fixture_warehouse, iae_db
+from browser_helpers import ROOT, iae_db
+from conftest import fixture_warehouse
 from conftest import FINANCES_HEADER, SALARIES_HEADER, query
 from streamlit.testing.v1 import AppTest
 
 from contract import TEMPLATES
-from ui import retours
+from ui import classeurs, importation, rapports
 from ui.format import NNBSP
 from warehouse import audit, queries_retours
 from warehouse.db import connect_read, current_file, list_versions
-from warehouse.queries import Filters, Scope
+from warehouse.scope import Filters, Scope
 
 A, B, C, D, E = "11111111000016", "22222222000014", "33333333000012", "44444444000010", "55555555000014"
 CSV = "text/csv"
@@ -50,8 +50,7 @@ def finances_d_faux() -> bytes:
 
 def copie(tmp_path: Path) -> Path:
     """A private copy of the fixture warehouse (link, versions, audit log)."""
-    shutil.copytree(fixture_warehouse().parent, tmp_path / "wh", symlinks=True)
-    return tmp_path / "wh" / "iae.duckdb"
+    return fixture_warehouse(tmp_path)
 
 
 @pytest.fixture
@@ -218,8 +217,8 @@ def test_a_bad_file_shows_its_report_and_stores_nothing(entrepot):
     assert len(list_versions(entrepot)) == 1
 
     # the same report as the command line's --rapport: file name as given, French headers
-    result = retours.verifier([("finances_D.csv", finances_d_faux())])[0].result
-    text = retours.to_csv(result.problems).decode("utf-8-sig")
+    result = importation.verifier([("finances_D.csv", finances_d_faux())])[0].result
+    text = rapports.to_csv(result.problems).decode("utf-8-sig")
     assert text.splitlines()[0] == "Fichier;Feuille;Ligne;Colonne;Valeur;Règle;Niveau"
     assert text.splitlines()[1].startswith("finances_D.csv;;2;chiffre_affaires;beaucoup;")
 
@@ -291,7 +290,7 @@ def test_the_same_file_twice_changes_nothing(entrepot):
 
 
 def test_files_over_the_upload_limit_are_refused_in_french(entrepot, monkeypatch):
-    monkeypatch.setattr(retours, "limite_mo", lambda: 1)
+    monkeypatch.setattr(importation, "limite_mo", lambda: 1)
     gros = salaries_c() + b"\n" * (2**20)
     at = deposer(run("pages/import_retours.py"), ("gros.csv", gros))
     assert f"Fichier trop volumineux (1,0{NNBSP}Mo) : la limite est de 1{NNBSP}Mo par fichier" in textes(at)
@@ -302,8 +301,8 @@ def test_the_real_upload_limit_is_the_server_setting():
     import tomllib
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
-    assert retours.limite_mo() == config["server"]["maxUploadSize"] == 50
-    assert "50 Mo au plus par fichier" in retours.DEPOT_CSS.replace("__LIMITE__", str(retours.limite_mo()))
+    assert importation.limite_mo() == config["server"]["maxUploadSize"] == 50
+    assert "50 Mo au plus par fichier" in importation.DEPOT_CSS.replace("__LIMITE__", str(importation.limite_mo()))
 
 
 def test_macro_workbooks_and_unknown_formats_are_refused_in_french(entrepot):
@@ -319,12 +318,12 @@ def test_a_loader_failure_reads_as_a_french_sentence(entrepot, monkeypatch):
         raise RuntimeError("disque plein")
 
     at = run("pages/import_retours.py")
-    monkeypatch.setattr(retours, "check_file", boom)
+    monkeypatch.setattr(importation, "check_file", boom)
     deposer(at, ("salaries_C.csv", salaries_c()))
     assert "Vérification impossible : disque plein" in textes(at)
 
     monkeypatch.undo()
-    monkeypatch.setattr(retours, "load_files", boom)
+    monkeypatch.setattr(importation, "load_files", boom)
     deposer(at, ("salaries_C.csv", salaries_c()))
     charger(at)
     assert "Le chargement n'a pas pu se faire ; l'entrepôt n'a pas changé. Détail : disque plein" in at.error[0].value
@@ -411,7 +410,7 @@ def test_templates_page_offers_blank_and_prefilled_workbooks(fixe):
     assert len(at.selectbox(key="modele_siae").options) == 2  # the SIAE under agreement in 2022: A and B
 
     # the pre-filled workbook: identity and the people still present on 31/12 of the year before
-    book = openpyxl.load_workbook(io.BytesIO(retours.classeur_prerempli(A, 2024)))
+    book = openpyxl.load_workbook(io.BytesIO(classeurs.classeur_prerempli(A, 2024)))
     sheet = book["salaries_insertion"]
     header = [c.value for c in sheet[1]]
     ids = sorted(r[header.index(TEMPLATES["salaries_insertion"].column("identifiant").label)]
@@ -433,7 +432,7 @@ def test_template_round_trip_through_the_pages(entrepot):
     """The blank workbook of the Modèles page, filled by a structure, loads on the import page."""
     at = run("pages/modeles.py")
     assert at.download_button(key="modele_vierge").label.startswith("⬇️ Télécharger le modèle vierge")
-    book = openpyxl.load_workbook(io.BytesIO(retours.classeur_vierge()))  # what the button sends
+    book = openpyxl.load_workbook(io.BytesIO(classeurs.classeur_vierge()))  # what the button sends
     remplir(book, "structure", {"annee": 2024, "siret": D, "statut_juridique": "ASSOCIATION", "code_ape": "3832Z",
                                 "activite_principale": "Recyclerie", "commune_insee": "97415"})
     remplir(book, "salaries_insertion", {

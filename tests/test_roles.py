@@ -13,13 +13,14 @@ import io
 
 import polars as pl
 import pytest
-from browser_helpers import ROOT, fixture_warehouse, iae_db
+from browser_helpers import ROOT, iae_db
+from conftest import fixture_warehouse
 from streamlit.testing.v1 import AppTest
 
-from ui import export, labels, page
+from ui import classeurs, export, labels, page
 from ui.navigation import PAGES
 from warehouse import audit, roles
-from warehouse.queries import Scope
+from warehouse.scope import Scope
 
 A, B, C, D, E = "11111111000016", "22222222000014", "33333333000012", "44444444000010", "55555555000014"
 NAMES = {}  # siret -> raison sociale, filled from the fixture
@@ -333,7 +334,7 @@ def test_masked_cells_say_why_in_the_export(link, exports):
 def test_exports_are_in_the_audit_log(link):
     t = export.Table(df=pl.DataFrame({"raison_sociale": ["x"]}), colonnes=("raison_sociale",), nom="essai",
                      titre="Essai")
-    page._fichier(t, "csv", "")
+    page.fichier_export(t, "csv", "")
     last = audit.read(link).row(0, named=True)
     assert last["evenement"] == "Export" and "essai.csv" in last["details"]
 
@@ -344,3 +345,42 @@ def test_committee_quality_counts_cover_the_selection_and_the_detail_its_basins(
     counts = {m.label: m.value for m in admin.metric}
     assert {m.label: m.value for m in cta.metric} == counts  # returns counted over every SIAE: consistent rate
     assert "structures des bassins Sud" in text(cta)
+
+
+# ---------- the pre-filled workbook: person-level rows ----------
+
+def prefilled_people(email: str, siret: str, monkeypatch) -> dict[str, list]:
+    """The identifiant / annee_naissance rows of `siret`'s 2025 pre-filled workbook, as `email` downloads it."""
+    import openpyxl
+
+    from ui import acces
+
+    monkeypatch.setattr(acces, "scope_courant", lambda: roles.scope(roles.charger()[email]))
+    wb = openpyxl.load_workbook(io.BytesIO(classeurs.classeur_prerempli(siret, 2025)))
+    out = {}
+    for sheet in ("salaries_insertion", "personnel_permanent"):
+        ws = wb[sheet]
+        headers = [c.value for c in ws[1]]
+        out[sheet] = [(r[headers.index("Identifiant")], r[headers.index("Année de naissance")])
+                      for r in ws.iter_rows(min_row=2, values_only=True) if any(v is not None for v in r)]
+    return out
+
+
+def test_a_committee_member_gets_no_person_in_the_prefilled_workbook_of_its_basin(link, monkeypatch):
+    """The attack: a CTA member picks a structure of its basin on « Modèles de retour » (the list
+    offers it) and downloads its pre-filled workbook; it must not carry one person."""
+    at = run_as("cta.sud@example.org", "pages/modeles.py")
+    offered = [str(o) for s in at.selectbox if s.key == "modele_siae" for o in s.options]
+    assert any(B in o for o in offered)
+    assert prefilled_people("cta.sud@example.org", B, monkeypatch) == {"salaries_insertion": [],
+                                                                      "personnel_permanent": []}
+
+
+def test_people_in_a_prefilled_workbook_for_the_state_and_the_structure_itself_only(link, monkeypatch):
+    admin = prefilled_people("admin@ddets.gouv.fr", B, monkeypatch)
+    assert admin["salaries_insertion"] and admin["personnel_permanent"]
+    assert prefilled_people("agent@ddets.gouv.fr", B, monkeypatch) == admin
+    assert prefilled_people("direction@siae-b.re", B, monkeypatch) == admin
+    # A structure asking for another one's workbook (by calling the page's function) gets nobody.
+    assert prefilled_people("direction@siae-b.re", C, monkeypatch) == {"salaries_insertion": [],
+                                                                       "personnel_permanent": []}

@@ -14,8 +14,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from contract import CODE_LISTS, COMMUNES_REUNION, TEMPLATES  # noqa: E402
+from contract import CODE_LISTS, COMMUNES_REUNION, MOTIF_CATEGORIES, TEMPLATES  # noqa: E402
 from seed_data import generate as g  # noqa: E402
+from seed_data.generator import profiles, simulation  # noqa: E402
 
 YEARS = [2023, 2024, 2025]
 COMMUNES = {c for c, _, _ in COMMUNES_REUNION}
@@ -33,7 +34,7 @@ def luhn(digits: str) -> bool:
 @pytest.fixture(scope="module")
 def records():
     """Every typed row of a 200-structure, 3-year run."""
-    return list(g.iter_records(200, YEARS))
+    return list(simulation.iter_records(200, YEARS))
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -56,7 +57,7 @@ def test_two_runs_give_identical_bytes(tmp_path, fmt):
 def test_bundled_seed_is_what_the_generator_writes(tmp_path):
     bundled = ROOT / "seed_data" / "returns"
     assert bundled.is_dir(), "the bundled seed is missing: run python seed_data/generate.py"
-    g.generate(tmp_path, *g.SCALES["reunion"][:2], last_year=2025, fmt="messy")
+    g.generate(tmp_path, *profiles.SCALES["reunion"][:2], last_year=2025, fmt="messy")
     assert _files(tmp_path) == _files(bundled), "run `python seed_data/generate.py` and commit seed_data/returns"
 
 
@@ -65,7 +66,7 @@ def test_bundled_seed_is_what_the_generator_writes(tmp_path):
 
 @pytest.mark.parametrize("n", [60, 600])
 def test_proportions_by_type(n):
-    pop = g.build_population(n, [2021, 2022, 2023, 2024, 2025])
+    pop = profiles.build_population(n, [2021, 2022, 2023, 2024, 2025])
     counts = Counter(s.type_siae for s in pop)
     assert set(counts) <= set(CODE_LISTS["TYPE_SIAE"])
     for t, share in {"ACI": 0.55, "AI": 0.20, "EI": 0.15, "ETTI": 0.06, "EITI": 0.04}.items():
@@ -73,22 +74,22 @@ def test_proportions_by_type(n):
 
 
 def test_basins_sud_and_ouest_bigger():
-    pop = g.build_population(600, YEARS)
+    pop = profiles.build_population(600, YEARS)
     b = Counter(s.bassin for s in pop)
     assert set(b) == set(CODE_LISTS["BASSIN"])
     assert min(b["SUD"], b["OUEST"]) > max(b["NORD"], b["EST"])
 
 
 def test_sirets_pass_luhn_and_are_unique():
-    pop = g.build_population(5000, YEARS)
+    pop = profiles.build_population(5000, YEARS)
     sirets = [s.siret for s in pop]
     assert len(set(sirets)) == len(sirets)
     assert all(re.fullmatch(r"\d{14}", s) and luhn(s) for s in sirets)
-    assert not luhn("12345678901234") and g.luhn_ok(g.siret_with_check("7328293200007"))
+    assert not luhn("12345678901234") and profiles.luhn_ok(profiles.siret_with_check("7328293200007"))
 
 
 def test_statut_juridique_follows_type():
-    pop = g.build_population(600, YEARS)
+    pop = profiles.build_population(600, YEARS)
     assert all(s.statut_juridique == "ASSOCIATION" for s in pop if s.type_siae == "AI")
     aci = [s for s in pop if s.type_siae == "ACI"]
     assert sum(s.statut_juridique == "ASSOCIATION" for s in aci) / len(aci) > 0.75
@@ -192,7 +193,7 @@ def test_realistic_values(records):
     assert 0.15 <= sum(a < 26 for a in ages) / len(ages) <= 0.25
     assert 0.10 <= sum(a >= 50 for a in ages) / len(ages) <= 0.20
     assert all(0 < r["heures_hebdo_contrat"] <= 48 and 0 <= r["heures_travaillees"] <= 2300 for r in sal)
-    cat = {c: k for k, codes in g.MOTIF_CATEGORIES.items() for c in codes}
+    cat = {c: k for k, codes in MOTIF_CATEGORIES.items() for c in codes}
     exits = Counter(cat[r["motif_sortie"]] for r in sal if r["motif_sortie"])
     n = sum(exits.values())
     for k, share in {"EMPLOI_DURABLE": 0.25, "EMPLOI_TRANSITION": 0.20, "SORTIE_POSITIVE": 0.10,
@@ -205,7 +206,7 @@ def test_realistic_values(records):
     ratios = defaultdict(list)
     for (typ, _, _), r in fin.items():
         if r["chiffre_affaires"]:
-            ratios[typ].append(sum(r[k] or 0 for k in g.AIDES) / r["chiffre_affaires"])
+            ratios[typ].append(sum(r[k] or 0 for k in simulation.AIDES) / r["chiffre_affaires"])
     med = {k: sorted(v)[len(v) // 2] for k, v in ratios.items()}
     assert 2 <= med["ACI"] <= 5 and 0.1 <= med["EI"] <= 0.4 and 0.1 <= med["ETTI"] <= 0.4
     assert any(r["fonds_propres"] is not None and r["fonds_propres"] < 0 for r in fin.values())
@@ -218,10 +219,10 @@ def test_realistic_values(records):
 def test_plain_format_one_csv_per_template_per_year(tmp_path):
     files = g.generate(tmp_path, 20, 2, 2025, "plain")
     names = sorted(str(p.relative_to(tmp_path)) for p in files)
-    assert names == sorted(f"{y}/{t}_{y}.csv" for y in (2024, 2025) for t in g.OUTPUT_TEMPLATES)
+    assert names == sorted(f"{y}/{t}_{y}.csv" for y in (2024, 2025) for t in profiles.OUTPUT_TEMPLATES)
     for y in (2024, 2025):
         rows = {}
-        for t in g.OUTPUT_TEMPLATES:
+        for t in profiles.OUTPUT_TEMPLATES:
             with open(tmp_path / str(y) / f"{t}_{y}.csv", encoding="utf-8", newline="") as f:
                 data = list(csv.reader(f, delimiter=";"))
             assert data[0] == TEMPLATES[t].column_names
@@ -287,7 +288,7 @@ def test_est_workbooks_hold_real_dates_and_numbers(messy):
 
     path = sorted((messy / "2025" / "est").glob("[0-9]*.xlsx"))[0]
     wb = openpyxl.load_workbook(path)
-    assert set(wb.sheetnames) <= set(g.RETURNS)
+    assert set(wb.sheetnames) <= set(profiles.RETURNS)
     ws = wb["salaries_insertion"] if "salaries_insertion" in wb.sheetnames else wb[wb.sheetnames[0]]
     header = [c.value for c in ws[1]]
     row = [c.value for c in ws[2]]

@@ -11,6 +11,7 @@ from conftest import CONVENTIONS, PERSONNEL, SALARIES, SIRET_A, query, write_csv
 from contract import TEMPLATES
 from loaders.load import LOADED, load_files
 from loaders.template import blank_workbook, prefilled_workbook, prefill_rows
+from warehouse.scope import Scope
 from warehouse.db import connect_read
 
 
@@ -66,7 +67,7 @@ def test_blank_template_filled_correctly_loads(tmp_path, db):
 def test_prefilled_template_carries_identity_and_people_still_present(tmp_path, db):
     load_files([write_csv(tmp_path / "s.csv", *SALARIES), write_csv(tmp_path / "p.csv", *PERSONNEL)], db)
     con = connect_read(db)
-    rows = prefill_rows(con, SIRET_A, 2025)
+    rows = prefill_rows(con, SIRET_A, 2025, Scope.admin())
     con.close()
     # S001 is still present on 31/12/2024; S002 left on 30/06/2024.
     assert [r["identifiant"] for r in rows["salaries_insertion"]] == ["S001"]

@@ -358,3 +358,37 @@ def distribution_siae(df: pl.DataFrame, col: str, *, sous_titre: str | None = No
     )
     return finish(base.mark_bar(color=PRIMARY) + median, title=_title(f"{label} par SIAE", sous_titre),
                   height=alt.Step(16))
+
+
+def carte_taux(df: pl.DataFrame) -> alt.Chart:
+    """Return rate (four returns received) by basin and type: a coloured grid with its values."""
+    d = df.with_columns(
+        labels.en_mots(df, "bassin", labels.bassin).alias("bassin_libelle"),
+        labels.en_mots(df, "type_siae", labels.type_siae).alias("type_libelle"),
+        pl.format("{} / {}", pl.col("nb_retours_complets"), pl.col("nb_siae")).alias("complets"),
+    )
+    base = alt.Chart(d).encode(
+        x=alt.X("type_libelle:N", title="Type de SIAE", axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("bassin_libelle:N", title=None),
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("taux_retour:Q", title="Taux de retour", scale=alt.Scale(domain=[0, 1], scheme="blues"),
+                        legend=alt.Legend(format=".0%", orient="right", gradientLength=110)),
+        tooltip=[alt.Tooltip("bassin_libelle:N", title="Bassin"), alt.Tooltip("type_libelle:N", title="Type"),
+                 alt.Tooltip("taux_retour:Q", title="Taux de retour", format=".0%"),
+                 alt.Tooltip("complets:N", title="SIAE aux 4 retours reçus"),
+                 alt.Tooltip("nb_recus:Q", title="Retours reçus"),
+                 alt.Tooltip("nb_manquants:Q", title="Retours manquants"),
+                 alt.Tooltip("nb_refuses:Q", title="Retours refusés")],
+    )
+    text = base.mark_text(fontSize=14, fontWeight="bold").encode(
+        text=alt.Text("taux_retour:Q", format=".0%"),
+        color=alt.ColorValue("#161616", condition={"test": "datum.taux_retour > 0.6", "value": "white"}),
+    )
+    height = 150 + 52 * d["bassin_libelle"].n_unique()  # the whole chart: title, top axis and rows
+    chart = (cells + text).properties(
+        title=alt.Title("Taux de retour par bassin et type de SIAE",
+                        subtitle="Part des SIAE conventionnées dont les quatre retours de l'année sont reçus",
+                        anchor="start"),
+        height=height, width="container")
+    return finish(chart)

@@ -1,5 +1,9 @@
 """How pages get data: cached read-only connection, cached query results, the user's scope.
 
+`lire(nom, filters)` runs the query `nom` of warehouse.queries or warehouse.queries_retours
+(one cached reader for both); `curseur()` is for the few reads that are not a query of
+those modules (the pre-filled workbook), on the same connection.
+
 The connection is cached on the real path of the current warehouse version, and so are
 query results: after a load swaps the link, the next rerun reads the new version, with no
 restart (DuckDB keeps a database per path inside a process, so a new path is a new read).
@@ -9,17 +13,19 @@ browser session) raises "connection is busy".
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 import polars as pl
 import streamlit as st
 
 from ui import acces
-from warehouse import queries
+from warehouse import queries, queries_retours
 from warehouse.db import WarehouseError, connect_read, current_file, db_path
-from warehouse.queries import Filters, Scope
+from warehouse.scope import Filters, Scope
 
 
 def version() -> Path | None:
@@ -37,11 +43,27 @@ def _connexion(version_path: str) -> duckdb.DuckDBPyConnection:
     return connect_read(Path(version_path))
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+def _requetes() -> dict:
+    """Every query a page may run, by name: the public functions of warehouse.queries and
+    warehouse.queries_retours, `(con, filters, scope, **options) -> DataFrame`."""
+    out: dict = {}
+    for module in (queries, queries_retours):
+        for name, fn in vars(module).items():
+            if callable(fn) and not name.startswith("_") and getattr(fn, "__module__", "") == module.__name__ \
+                    and not isinstance(fn, type):
+                assert name not in out, f"{name} : deux requêtes portent ce nom"
+                out[name] = fn
+    return out
+
+
+QUERIES = _requetes()
+
+
+@st.cache_data(max_entries=768, show_spinner=False)
 def _lire(version_path: str, nom: str, filters: Filters, scope: Scope, options: tuple) -> pl.DataFrame:
     cur = _connexion(version_path).cursor()
     try:
-        return getattr(queries, nom)(cur, filters, scope, **dict(options))
+        return QUERIES[nom](cur, filters, scope, **dict(options))
     finally:
         cur.close()
 
@@ -50,18 +72,39 @@ class DonneesIndisponibles(Exception):
     """The warehouse is missing or cannot be read; the message is French, for the officer."""
 
 
-def lire(nom: str, filters: Filters, **options) -> pl.DataFrame:
-    """Run `warehouse.queries.<nom>` for the current user's scope, from the cache when possible."""
+def _illisible(exc: Exception) -> DonneesIndisponibles:
+    return DonneesIndisponibles(
+        "L'entrepôt de données ne peut pas être lu. Il a peut-être été créé par une version plus "
+        "ancienne de l'outil : rechargez les retours (`python -m loaders load …`). "
+        f"Détail technique : {str(exc).splitlines()[0]}")
+
+
+def lire(nom: str, filters: Filters | None = None, **options) -> pl.DataFrame:
+    """Run the query `nom` (warehouse.queries or warehouse.queries_retours) for the current
+    user's scope, from the cache when possible."""
     v = version()
     if v is None:
         raise DonneesIndisponibles(MESSAGE_SANS_ENTREPOT)
     try:
-        return _lire(str(v), nom, filters, scope_courant(), tuple(sorted(options.items())))
+        return _lire(str(v), nom, filters or Filters(), scope_courant(), tuple(sorted(options.items())))
     except (duckdb.Error, WarehouseError) as exc:
-        raise DonneesIndisponibles(
-            "L'entrepôt de données ne peut pas être lu. Il a peut-être été créé par une version plus "
-            "ancienne de l'outil : rechargez les retours (`python -m loaders load …`). "
-            f"Détail technique : {str(exc).splitlines()[0]}") from exc
+        raise _illisible(exc) from exc
+
+
+@contextmanager
+def curseur() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor on the current version, for a read that is not one of QUERIES (it takes the
+    scope itself: loaders.template.prefill_rows)."""
+    v = version()
+    if v is None:
+        raise DonneesIndisponibles(MESSAGE_SANS_ENTREPOT)
+    cur = _connexion(str(v)).cursor()
+    try:
+        yield cur
+    except (duckdb.Error, WarehouseError) as exc:
+        raise _illisible(exc) from exc
+    finally:
+        cur.close()
 
 
 MESSAGE_SANS_ENTREPOT = (

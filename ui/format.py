@@ -1,4 +1,5 @@
-"""French number formatting: the one home for how a number looks, on screen and in exports.
+"""French formatting: the one home for how a number, a date, a file size or a count of
+things ("3 fichiers") looks, on screen and in exports.
 
 Thousands are separated by a narrow no-break space (U+202F), as French typography and
 the browsers' fr-FR locale do; the same space comes before "%" and "€". A missing value
@@ -9,6 +10,9 @@ formats of the Excel exports all read this module.
 from __future__ import annotations
 
 import math
+from datetime import datetime
+
+import polars as pl
 
 NNBSP = "\u202f"  # narrow no-break space: thousands, and before % and €
 VIDE = "—"  # a value that is unknown (return not received, or a ratio over zero)
@@ -101,6 +105,32 @@ def fmt_evolution(actuel, precedent, unit: str, *, court: bool = False) -> str |
     if shown == 0:
         return "0"  # Streamlit shows a numeric-looking "0" in grey, with no arrow
     return ("+" if shown > 0 else "-") + body
+
+
+def date_fr(v) -> str:
+    """A moment as French officers write it: 03/02/2026 14:05."""
+    if v is None:
+        return VIDE
+    return v.strftime("%d/%m/%Y %H:%M") if isinstance(v, datetime) else str(v)
+
+
+def dates_fr(df: pl.DataFrame, *cols: str) -> pl.DataFrame:
+    """Datetime columns as French text (tables and exports show them as read)."""
+    return df.with_columns(pl.col(c).dt.strftime("%d/%m/%Y %H:%M") for c in cols if c in df.columns)
+
+
+def taille(octets: int) -> str:
+    """A file size the French way: 820 o, 12,5 Ko, 3,2 Mo."""
+    if octets < 1024:
+        return f"{fmt_nombre(octets)}{NNBSP}o"
+    if octets < 2**20:
+        return f"{fmt_nombre(octets / 1024, 1)}{NNBSP}Ko"
+    return f"{fmt_nombre(octets / 2**20, 1)}{NNBSP}Mo"
+
+
+def pluriel(n: int, mot: str, pluriel_: str | None = None) -> str:
+    """"1 fichier", "3 fichiers", "0 fichier" (French: 0 and 1 are singular)."""
+    return f"{fmt_nombre(n)} {mot if abs(n) < 2 else (pluriel_ or mot + 's')}"
 
 
 # Vega-Lite locale: axes, labels and tooltips of every chart read numbers the French way.

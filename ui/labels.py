@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from contract import CODE_LISTS, TEMPLATES
+from ui.format import VIDE
 from warehouse import catalogue
 
 ALL = "TOUS"
@@ -42,8 +43,21 @@ def aide(col: str) -> str:
 
 
 def source(template: str) -> str:
+    """A template (a return, a source of data) by its name in the contract."""
     t = TEMPLATES.get(template)
     return t.label if t else template
+
+
+# Short names where room is scarce (matrix columns, lists of missing returns).
+MODELES_COURTS = {"structure": "Fiche structure", "salaries_insertion": "Salariés", "personnel_permanent": "Personnel",
+                  "finances": "Finances", "conventions": "Conventions", "communes": "Communes"}
+
+
+def modeles(templates: list[str] | str) -> str:
+    """Template names in words: "Salariés en insertion, Finances" (a list, or comma-separated codes)."""
+    if isinstance(templates, str):
+        templates = [t for t in templates.split(",") if t]
+    return ", ".join(source(t) for t in templates) or VIDE
 
 
 def vue(name: str) -> str:

@@ -12,9 +12,9 @@ import streamlit as st
 
 from ui import acces, charts, data, export, labels
 from ui.format import VIDE, fmt_evolution, fmt_valeur
-from warehouse.queries import Filters
+from warehouse.scope import Filters
 
-FILTERS_KEY = "_filtres"
+FILTRES_KEY = "_filtres"
 REFERENTIEL = "pages/referentiel.py"
 
 NOTE_VIDE = (f"« {VIDE} » : valeur inconnue (retour non reçu, ou rapport dont le dénominateur est nul, "
@@ -64,7 +64,7 @@ def _role_autorise() -> None:
 def filtres() -> Filters:
     """The global filters app.py read from the sidebar for this run."""
     hors_application()
-    return st.session_state[FILTERS_KEY]
+    return st.session_state[FILTRES_KEY]
 
 
 def selection(f: Filters) -> str:
@@ -165,7 +165,7 @@ def tableau(t: export.Table, *, key: str, hauteur: int | str = "auto", vide: str
     return rows[0] if rows else None
 
 
-def _fichier(t: export.Table, fmt: str, version: str) -> bytes:
+def fichier_export(t: export.Table, fmt: str, version: str) -> bytes:
     """The export's bytes, built on click, with a line in the audit log."""
     acces.noter_export(export.nom_fichier(t, fmt), t.df.height, t.diffusion)
     return export.xlsx_bytes(t, version=version) if fmt == "xlsx" else export.csv_bytes(t)
@@ -174,10 +174,10 @@ def _fichier(t: export.Table, fmt: str, version: str) -> bytes:
 def boutons_export(t: export.Table, *, key: str) -> None:
     version = data.libelle_version()
     c1, c2, _ = st.columns([1, 1, 4], gap="small")
-    c1.download_button("⬇️ Excel (.xlsx)", data=lambda: _fichier(t, "xlsx", version),
+    c1.download_button("⬇️ Excel (.xlsx)", data=lambda: fichier_export(t, "xlsx", version),
                        file_name=export.nom_fichier(t, "xlsx"), mime=export.MIME["xlsx"], key=f"xlsx_{key}",
                        on_click="ignore", help="Le tableau tel qu'affiché, avec les filtres, au format Excel.")
-    c2.download_button("⬇️ CSV (;)", data=lambda: _fichier(t, "csv", version), file_name=export.nom_fichier(t, "csv"),
+    c2.download_button("⬇️ CSV (;)", data=lambda: fichier_export(t, "csv", version), file_name=export.nom_fichier(t, "csv"),
                        mime=export.MIME["csv"], key=f"csv_{key}", on_click="ignore",
                        help="Séparateur « ; », virgule décimale, UTF-8 : s'ouvre directement dans Excel.")
 

@@ -85,7 +85,7 @@ def connect_read(link: Path) -> duckdb.DuckDBPyConnection:
 
 
 @contextmanager
-def _writer_lock(link: Path) -> Iterator[None]:
+def writer_lock(link: Path) -> Iterator[None]:
     """One writer at a time; a second load waits for the first instead of failing."""
     link.parent.mkdir(parents=True, exist_ok=True)
     with open(link.with_name(link.name + ".lock"), "w") as fh:
@@ -131,7 +131,7 @@ def new_version(link: Path, source: Path | None = None) -> Iterator[duckdb.DuckD
     If the block ends normally the copy becomes the current version; if it raises, or the
     process dies, the copy is discarded and the current version is untouched.
     """
-    with _writer_lock(link):
+    with writer_lock(link):
         _adopt_plain_file(link)
         folder = versions_dir(link)
         folder.mkdir(parents=True, exist_ok=True)

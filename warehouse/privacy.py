@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import duckdb
 
 from warehouse import build
-from warehouse.db import WarehouseError, _writer_lock, list_versions, scalar
+from warehouse.db import WarehouseError, list_versions, scalar, writer_lock
 
 PERSON_TABLES = ("raw_salaries_insertion", "raw_personnel_permanent")
 
@@ -28,7 +28,7 @@ def _rewrite(link, where: str, params: dict) -> Erased:
     if not versions:
         raise WarehouseError(f"aucun entrepôt à {link}")
     current_rows = 0
-    with _writer_lock(link):
+    with writer_lock(link):
         for v in versions:
             try:
                 con = duckdb.connect(str(v.path))

@@ -11,105 +11,17 @@ of the public, funding by funder) and medians used as a point of comparison.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-import duckdb
 import polars as pl
 
 from warehouse import secrecy, settings
+from warehouse.scope import FILTER_SIAE, SCOPE_AGREGATS, SCOPE_SIAE, Filters, Scope  # noqa: F401 (Scope, Filters: moved)
+from warehouse.scope import params as _params
+from warehouse.scope import run as _run
 from warehouse.secrecy import Spec
 
 ALL = "TOUS"  # the total rows of indicateurs_territoire
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What a user may see (warehouse.roles builds it from the user's role).
-
-    `bassins` / `sirets`: rows about one SIAE only in these basins / for these SIAE (None:
-    no restriction; an empty tuple: none). Aggregates (territory tables, distributions,
-    funding, medians) always cover every SIAE: a committee compares its basin with the
-    others, a structure compares itself with its peers. `secret_statistique`: aggregates
-    come with the cells that could single out a person or a structure hidden
-    (warehouse.secrecy). `personnes`: rows about persons or files (load reports quote the
-    rows of a file): admin and agent only.
-    """
-
-    bassins: tuple[str, ...] | None = None
-    sirets: tuple[str, ...] | None = None
-    secret_statistique: bool = False
-    personnes: bool = True
-
-    @classmethod
-    def admin(cls) -> Scope:
-        return cls()
-
-    @property
-    def vide(self) -> bool:
-        """Nothing at all may be seen (an unknown user)."""
-        return (self.bassins is not None and not self.bassins) or (self.sirets is not None and not self.sirets)
-
-    @property
-    def voit_siae(self) -> bool:
-        return not self.vide
-
-
-@dataclass(frozen=True)
-class Filters:
-    """The global filters of the app. Empty tuples mean "all"."""
-
-    annee: int | None = None
-    types: tuple[str, ...] = field(default_factory=tuple)
-    bassins: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def annees_n2(self) -> tuple[int, int]:
-        """The years n-2..n of the financial comparisons."""
-        return (self.annee - 2, self.annee)
-
-
-_PARAM = re.compile(r"\$([a-z_]+)")
-
-
-def _run(con: duckdb.DuckDBPyConnection, sql: str, **params) -> pl.DataFrame:
-    """Run `sql` with the parameters it names (DuckDB refuses unused ones)."""
-    used = set(_PARAM.findall(sql))
-    missing = used - set(params)
-    if missing:
-        raise ValueError(f"paramètres manquants : {sorted(missing)}")
-    return con.sql(sql, params={k: v for k, v in params.items() if k in used}).pl()
-
-
-def _list(values) -> list | None:
-    return list(values) if values else None
-
-
-def _params(f: Filters, scope: Scope) -> dict:
-    return dict(
-        annee=f.annee,
-        types=_list(f.types),
-        bassins=_list(f.bassins),
-        scope_bassins=_list(scope.bassins) if scope.bassins is not None else None,
-        scope_sirets=_list(scope.sirets) if scope.sirets is not None else None,
-        scope_vide=scope.vide,
-        voit_siae=scope.voit_siae,
-        personnes=scope.personnes and scope.bassins is None and scope.sirets is None,
-    )
-
-
-# Rows about one SIAE (columns bassin, type_siae, siret): only those of the user's scope.
-SCOPE_SIAE = """
-    not $scope_vide
-    and ($scope_bassins::varchar[] is null or list_contains($scope_bassins::varchar[], bassin))
-    and ($scope_sirets::varchar[] is null or list_contains($scope_sirets::varchar[], siret))
-"""
-# Aggregates cover every SIAE (secrecy protects them); an unknown user sees nothing at all.
-SCOPE_AGREGATS = "not $scope_vide"
-FILTER_SIAE = """
-    ($bassins::varchar[] is null or list_contains($bassins::varchar[], bassin))
-    and ($types::varchar[] is null or list_contains($types::varchar[], type_siae))
-"""
 
 
 # ---------- what the filters offer ----------

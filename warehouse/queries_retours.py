@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from warehouse.queries import FILTER_SIAE, SCOPE_AGREGATS, SCOPE_SIAE, Filters, Scope, _params, _run
+from warehouse.scope import FILTER_SIAE, SCOPE_AGREGATS, SCOPE_SIAE, Filters, Scope, params, run
 
 # Files are seen whole only by users who may see every SIAE and person-level rows (admin, agent).
 SCOPE_FICHIERS = "$personnes"
@@ -21,25 +21,26 @@ SCOPE_FICHIERS = "$personnes"
 
 def communes(con, f: Filters, scope: Scope) -> pl.DataFrame:
     """The communes the loader knows (the same list `load_files` validates against)."""
-    return _run(con, "select commune_insee from raw_communes order by commune_insee")
+    return run(con, f"select commune_insee from raw_communes where {SCOPE_AGREGATS} order by commune_insee",
+               **params(f, scope))
 
 
 # ---------- return tracking (suivi_retours) ----------
 
 def suivi(con, f: Filters, scope: Scope) -> pl.DataFrame:
     """suivi_retours for the year and selection: one row per SIAE and return owed."""
-    return _run(con, f"""
+    return run(con, f"""
         select *
         from suivi_retours
         where annee = $annee and $voit_siae and {SCOPE_SIAE} and {FILTER_SIAE}
         order by raison_sociale, siret, template_rang
-    """, **_params(f, scope))
+    """, **params(f, scope))
 
 
 def comptes_retours(con, f: Filters, scope: Scope) -> pl.DataFrame:
     """Returns owed, received, replaced, refused and missing over the selection (one row).
     Counts of returns, an aggregate: every SIAE of the selection, whatever the scope."""
-    return _run(con, f"""
+    return run(con, f"""
         select
             count(distinct siret) as nb_siae,
             count(*) as nb_attendus,
@@ -50,13 +51,13 @@ def comptes_retours(con, f: Filters, scope: Scope) -> pl.DataFrame:
             count(distinct siret) filter (where statut <> 'RECU') as nb_a_relancer
         from suivi_retours
         where annee = $annee and {SCOPE_AGREGATS} and {FILTER_SIAE}
-    """, **_params(f, scope))
+    """, **params(f, scope))
 
 
 def taux_retour(con, f: Filters, scope: Scope) -> pl.DataFrame:
     """For each basin and type of the selection: the return rate (indicateurs_territoire)
     and the counts of returns by status (suivi_retours)."""
-    return _run(con, f"""
+    return run(con, f"""
         with
         territoire as (
             select annee, bassin, type_siae, nb_siae, nb_retours_complets, taux_retour
@@ -81,12 +82,12 @@ def taux_retour(con, f: Filters, scope: Scope) -> pl.DataFrame:
           and ($scope_bassins::varchar[] is null or list_contains($scope_bassins::varchar[], bassin))
           and {FILTER_SIAE}
         order by bassin, type_siae
-    """, **_params(f, scope))
+    """, **params(f, scope))
 
 
 def a_relancer(con, f: Filters, scope: Scope) -> pl.DataFrame:
     """The SIAE of the selection with a return missing or refused, and which ones (template codes)."""
-    return _run(con, f"""
+    return run(con, f"""
         select
             annee, siret, any_value(raison_sociale) as raison_sociale, any_value(type_siae) as type_siae,
             any_value(bassin) as bassin,
@@ -102,14 +103,14 @@ def a_relancer(con, f: Filters, scope: Scope) -> pl.DataFrame:
         group by annee, siret
         having count(*) filter (where statut <> 'RECU') > 0
         order by nb_recus, raison_sociale, siret
-    """, **_params(f, scope))
+    """, **params(f, scope))
 
 
 def alertes(con, f: Filters, scope: Scope) -> pl.DataFrame:
     """Consistency warnings of the year. A return from a SIAE absent from the register has no
     basin nor type: it shows when no basin or type is chosen, and only to unrestricted users."""
-    p = _params(f, scope)
-    return _run(con, f"""
+    p = params(f, scope)
+    return run(con, f"""
         select *
         from alertes_coherence
         where annee = $annee and $voit_siae
@@ -130,7 +131,7 @@ def fichiers_refuses(con, f: Filters, scope: Scope) -> pl.DataFrame:
     `toujours_refuse`: some return it carried is still refused (no good file came since).
     Files too broken to name a SIAE and a year are in the load history only.
     """
-    return _run(con, f"""
+    return run(con, f"""
         with
         concernes as (
             select distinct load_id, siret
@@ -162,12 +163,12 @@ def fichiers_refuses(con, f: Filters, scope: Scope) -> pl.DataFrame:
         inner join par_fichier using (load_id)
         where log.status = 'rejected' and {SCOPE_FICHIERS}
         order by log.loaded_at desc, log.load_id desc
-    """, **_params(f, scope))
+    """, **params(f, scope))
 
 
 def problemes(con, f: Filters, scope: Scope, *, load_id: int) -> pl.DataFrame:
     """The report lines of one load, errors first, then warnings, each in the loader's order."""
-    return _run(con, f"""
+    return run(con, f"""
         select
             problems.load_id,
             problems.fichier, problems.feuille, problems.ligne, problems.colonne, problems.valeur,
@@ -177,24 +178,24 @@ def problemes(con, f: Filters, scope: Scope, *, load_id: int) -> pl.DataFrame:
         from load_problems as problems
         where problems.load_id = $load_id and {SCOPE_FICHIERS}
         order by niveau = 'avertissement', problems.rowid
-    """, load_id=load_id, **_params(f, scope))
+    """, load_id=load_id, **params(f, scope))
 
 
 # ---------- load history ----------
 
 def chargements(con, f: Filters, scope: Scope) -> pl.DataFrame:
     """Every file submitted to the loader, newest first (whatever the filters)."""
-    return _run(con, f"""
+    return run(con, f"""
         select *
         from stg_load_log
         where {SCOPE_FICHIERS}
         order by load_id desc
-    """, **_params(f, scope))
+    """, **params(f, scope))
 
 
 def evenements(con, f: Filters, scope: Scope, *, load_id: int) -> pl.DataFrame:
     """What one load did to each return it carried (new, replaced, unchanged, rejected)."""
-    return _run(con, f"""
+    return run(con, f"""
         select
             events.load_id, events.annee, events.siret, conventions.raison_sociale,
             events.template, coalesce(ref_template.libelle, events.template) as template_libelle,
@@ -204,35 +205,35 @@ def evenements(con, f: Filters, scope: Scope, *, load_id: int) -> pl.DataFrame:
         left join ref_template using (template)
         where events.load_id = $load_id and {SCOPE_FICHIERS}
         order by events.annee, conventions.raison_sociale nulls last, events.siret, ref_template.rang
-    """, load_id=load_id, **_params(f, scope))
+    """, load_id=load_id, **params(f, scope))
 
 
 def resume_version(con, f: Filters, scope: Scope) -> pl.DataFrame:
     """How many loads a warehouse version records, and when the last one happened."""
-    return _run(con, f"""
+    return run(con, f"""
         select count(*) as nb_chargements, max(loaded_at) as dernier_chargement
         from load_log
         where {SCOPE_FICHIERS}
-    """, **_params(f, scope))
+    """, **params(f, scope))
 
 
 # ---------- templates ----------
 
 def annees_conventions(con, f: Filters, scope: Scope) -> pl.DataFrame:
     """Years of the register of agreements (for the pre-filled workbook)."""
-    return _run(con, f"""
+    return run(con, f"""
         select distinct annee
         from stg_conventions
         where $voit_siae and {SCOPE_SIAE}
         order by annee desc
-    """, **_params(f, scope))
+    """, **params(f, scope))
 
 
 def conventions(con, f: Filters, scope: Scope) -> pl.DataFrame:
     """SIAE under agreement in the year (every type and basin: a named SIAE is chosen)."""
-    return _run(con, f"""
+    return run(con, f"""
         select annee, siret, raison_sociale, type_siae, bassin, nom_commune
         from stg_conventions
         where annee = $annee and $voit_siae and {SCOPE_SIAE}
         order by raison_sociale, siret
-    """, **_params(f, scope))
+    """, **params(f, scope))

@@ -7,7 +7,7 @@ Four roles (the table "Qui voit quoi" of the README says the same to officers):
   rows about one SIAE only in its basins, no person-level rows;
 - structure: a SIAE: its own rows, its peers only as aggregates under statistical secrecy.
 
-`scope(user)` turns a role into the warehouse.queries.Scope every query applies: it is the
+`scope(user)` turns a role into the warehouse.scope.Scope every query applies: it is the
 one place where a role becomes a data restriction.
 """
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from warehouse.db import ROOT
-from warehouse.queries import Scope
+from warehouse.scope import Scope
 
 CONFIG = ROOT / "config" / "utilisateurs.toml"
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import data, labels
-from warehouse.queries import Filters
+from warehouse.scope import Filters
 
 KEY_ANNEE, KEY_TYPES, KEY_BASSINS = "annee", "types", "bassins"
 
@@ -26,8 +26,9 @@ def annee_par_defaut(annees) -> int | None:
     return max(with_data or every) if every else None
 
 
-def barre_laterale() -> Filters | None:
-    """Draw the filters in the sidebar; None when there is no data to filter."""
+def afficher() -> Filters | None:
+    """Draw the global filters in the sidebar and return what is chosen (a warehouse Filters);
+    None when there is no data to filter. Pages read them with ui.page.filtres()."""
     options = data.lire("annees", Filters())
     if options.is_empty():
         return None
