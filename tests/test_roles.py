@@ -162,6 +162,38 @@ def test_sign_ins_are_in_the_audit_log(link):
     assert "rôle : agent" in last["details"]
 
 
+def test_an_account_without_an_email_claim_is_told_why_in_french(link):
+    at = run_as(None)
+    assert at.title[0].value == "Accès non autorisé"
+    assert "n'a pas transmis d'adresse électronique" in at.warning[0].value
+    assert "jeton d'identité" in at.warning[0].value
+    assert not at.metric and not at.dataframe
+
+
+def test_one_sign_in_is_one_audit_line_whatever_the_page_loads(link):
+    """Each AppTest is a new Streamlit session, as a reload or a new tab is: the same id_token
+    (same nonce) is one sign-in; a new sign-in (new nonce) is another line."""
+    def load(nonce: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.secrets["auth"] = AUTH
+        at.user = {"is_logged_in": True, "email": "agent@ddets.gouv.fr", "iss": "https://idp.example",
+                   "sub": "agent-1", "nonce": nonce, "iat": 1_700_000_000}
+        return run_as(None, at=at.run())
+
+    def count() -> int:
+        log = audit.read(link)
+        return log.filter((pl.col("evenement") == "Connexion")
+                          & (pl.col("utilisateur") == "agent@ddets.gouv.fr")).height
+
+    before = count()
+    at = load("premier")
+    run_as(None, "pages/structures.py", at=at)  # a rerun of the same session
+    load("premier")  # a reload: a new session, the same sign-in
+    assert count() == before + 1
+    load("second")
+    assert count() == before + 2
+
+
 # ---------- navigation ----------
 
 @pytest.mark.parametrize(("email", "absent"), [
