@@ -194,6 +194,21 @@ def test_one_sign_in_is_one_audit_line_whatever_the_page_loads(link):
     assert count() == before + 2
 
 
+def test_local_mode_is_one_audit_line_per_server_start(tmp_path):
+    """Local mode has no sign-in: one line when the app starts serving, not one per page load."""
+    import shutil
+
+    shutil.copytree(fixture_warehouse().parent, tmp_path / "wh", symlinks=True,
+                    ignore=shutil.ignore_patterns("*.log", "*.audit.jsonl"))
+    with iae_db(tmp_path / "wh" / "iae.duckdb") as link:
+        for _ in range(3):  # three page loads: three Streamlit sessions of one process
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+            assert not at.exception, [e.value for e in at.exception]
+        log = audit.read(link)
+    assert log["evenement"].to_list() == ["Connexion"]
+    assert "mode : local" in log["details"][0]
+
+
 # ---------- navigation ----------
 
 @pytest.mark.parametrize(("email", "absent"), [
