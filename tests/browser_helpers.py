@@ -45,17 +45,21 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(db: Path, timeout: float = 30.0, address: str = "127.0.0.1") -> Iterator[str]:
+def streamlit_server(db: Path, timeout: float = 30.0, address: str = "127.0.0.1", port: int | None = None,
+                     secrets: Path | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
     """`streamlit run app.py` on a free port with IAE_DB=db; yields its base URL (on 127.0.0.1).
 
-    `address` is what the server listens on (0.0.0.0: every interface, as on a server)."""
-    port = free_port()
-    env = {**os.environ, "IAE_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    `address` is what the server listens on (0.0.0.0: every interface, as on a server).
+    `secrets`: the one secrets.toml the server reads (sign-in configured), instead of
+    .streamlit/secrets.toml and ~/.streamlit/secrets.toml; `env`: more environment variables."""
+    port = port or free_port()
+    env = {**os.environ, "IAE_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **(env or {})}
     log = open(db.parent / f"streamlit_{port}.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", address, "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+               "--server.port", str(port), "--server.address", address, "--server.fileWatcherType", "none"]
+    if secrets is not None:
+        command += ["--secrets.files", str(secrets)]
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

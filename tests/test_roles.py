@@ -163,6 +163,53 @@ def test_sign_ins_are_in_the_audit_log(link):
     assert "rôle : agent" in last["details"]
 
 
+def test_an_account_without_an_email_claim_is_told_why_in_french(link):
+    at = run_as(None)
+    assert at.title[0].value == "Accès non autorisé"
+    assert "n'a pas transmis d'adresse électronique" in at.warning[0].value
+    assert "jeton d'identité" in at.warning[0].value
+    assert not at.metric and not at.dataframe
+
+
+def test_one_sign_in_is_one_audit_line_whatever_the_page_loads(link):
+    """Each AppTest is a new Streamlit session, as a reload or a new tab is: the same id_token
+    (same nonce) is one sign-in; a new sign-in (new nonce) is another line."""
+    def load(nonce: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.secrets["auth"] = AUTH
+        at.user = {"is_logged_in": True, "email": "agent@ddets.gouv.fr", "iss": "https://idp.example",
+                   "sub": "agent-1", "nonce": nonce, "iat": 1_700_000_000}
+        return run_as(None, at=at.run())
+
+    def count() -> int:
+        log = audit.read(link)
+        return log.filter((pl.col("evenement") == "Connexion")
+                          & (pl.col("utilisateur") == "agent@ddets.gouv.fr")).height
+
+    before = count()
+    at = load("premier")
+    run_as(None, "pages/structures.py", at=at)  # a rerun of the same session
+    load("premier")  # a reload: a new session, the same sign-in
+    assert count() == before + 1
+    load("second")
+    assert count() == before + 2
+
+
+def test_local_mode_is_one_audit_line_per_server_start(tmp_path):
+    """Local mode has no sign-in: one line when the app starts serving, not one per page load."""
+    import shutil
+
+    shutil.copytree(fixture_warehouse().parent, tmp_path / "wh", symlinks=True,
+                    ignore=shutil.ignore_patterns("*.log", "*.audit.jsonl"))
+    with iae_db(tmp_path / "wh" / "iae.duckdb") as link:
+        for _ in range(3):  # three page loads: three Streamlit sessions of one process
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+            assert not at.exception, [e.value for e in at.exception]
+        log = audit.read(link)
+    assert log["evenement"].to_list() == ["Connexion"]
+    assert "mode : local" in log["details"][0]
+
+
 # ---------- navigation ----------
 
 @pytest.mark.parametrize(("email", "absent"), [

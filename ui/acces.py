@@ -12,6 +12,7 @@ serves on 127.0.0.1 only and a request from another machine is refused here as w
 from __future__ import annotations
 
 import ipaddress
+import threading
 
 import streamlit as st
 
@@ -21,6 +22,10 @@ from warehouse.queries import Scope
 
 DIFFUSION_KEY = "diffusion"
 _CONNEXION_NOTEE = "_connexion_notee"
+# The sign-ins already in an audit log, for this server process: a page load, a reload or a
+# new tab opens a new Streamlit session, with the same sign-in cookie (see _noter_connexion).
+_CONNEXIONS_NOTEES: set[tuple[str, ...]] = set()
+_VERROU = threading.Lock()
 
 
 def auth_configuree() -> bool:
@@ -90,6 +95,8 @@ def porte() -> roles.Utilisateur:
 
     if not st.user.is_logged_in:
         _ecran(_connexion)
+    if not str(st.user.get("email") or "").strip():
+        _ecran(_sans_courriel)
     try:
         user = roles.trouver(st.user.get("email"), roles.charger())
     except roles.ConfigurationInvalide as exc:
@@ -127,11 +134,43 @@ def _non_autorise() -> None:
     st.button("Se déconnecter", on_click=st.logout)
 
 
+def _sans_courriel() -> None:
+    st.title("Accès non autorisé")
+    st.warning("Vous êtes connecté(e), mais votre compte n'a pas transmis d'adresse électronique : "
+               "l'Observatoire ne peut donc pas savoir qui vous êtes ni quel est votre rôle. Prévenez "
+               "l'administrateur : le fournisseur d'identité doit mettre l'adresse électronique (« email ») "
+               "dans le jeton d'identité.")
+    st.button("Se déconnecter", on_click=st.logout)
+
+
+def _cle_connexion(user: roles.Utilisateur, mode: str) -> tuple[str, ...] | None:
+    """What names one sign-in across the page loads of a browser, or None if nothing does.
+
+    OpenID Connect: the id_token's issuer, subject, nonce and time of issue, new at each
+    sign-in and kept in Streamlit's sign-in cookie. Local mode: the server process itself
+    (one line per `make run`)."""
+    journal = str(db_path())
+    if mode != "oidc":
+        return (journal, "local", nom_utilisateur())
+    claims = st.user.to_dict()
+    jeton = tuple(str(claims.get(k) or "") for k in ("iss", "sub", "nonce", "iat"))
+    if not any(jeton[2:]):  # no id_token behind st.user (AppTest): the session is all we know
+        return None
+    return (journal, user.email, *jeton)
+
+
 def _noter_connexion(user: roles.Utilisateur, *, mode: str) -> None:
-    """One audit line per browser session."""
+    """One audit line per sign-in: not one per rerun, page load, reload or tab. Kept in memory,
+    so a restart of the server may write one more line for a browser already signed in."""
     if st.session_state.get(_CONNEXION_NOTEE):
         return
     st.session_state[_CONNEXION_NOTEE] = True
+    cle = _cle_connexion(user, mode)
+    if cle is not None:
+        with _VERROU:
+            if cle in _CONNEXIONS_NOTEES:
+                return
+            _CONNEXIONS_NOTEES.add(cle)
     try:
         audit.record(db_path(), "connexion", user.email if mode == "oidc" else nom_utilisateur(),
                      **{"rôle": user.role, "mode": "OpenID Connect" if mode == "oidc" else "local"})
