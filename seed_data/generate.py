@@ -6,7 +6,7 @@
 Everything comes from one fixed seed (stdlib `random.Random`), so two runs give
 byte-identical files. Columns, code lists and communes come from `contract`;
 only weights (how often a code is used) are set here. Every value obeys the rules of
-CONTRACT section 2: the data is messy in *format*, never invalid.
+docs/CONTRACT.md section 2: the data is messy in *format*, never invalid.
 
 Two output formats:
 - `messy`: what structures really send (see README.md): per basin consolidated CSV files
