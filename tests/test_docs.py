@@ -72,7 +72,7 @@ def test_every_named_path_exists(doc):
 def test_the_checks_see_a_stale_name():
     doc = ROOT / "docs" / "ARCHITECTURE.md"
     text = ("[contract](CONTRACT.md) [gone](GONE.md) [web](https://example.org) [top](#layout) "
-            "`ui/retours.py` `ui/retours.MODELES_COURTS` `ui/labels.MODELES_COURTS` `sql/marts/*.sql` "
+            "`ui/ancien.py` `ui/ancien.MODELES_COURTS` `ui/labels.MODELES_COURTS` `sql/marts/*.sql` "
             "`sql/nowhere/*.sql` `warehouse/iae.duckdb.versions/` `sql/marts/<view>.sql`")
     assert broken_links(doc, text) == ["GONE.md"]
-    assert missing_paths(text) == ["ui/retours.py", "ui/retours.MODELES_COURTS", "sql/nowhere/*.sql"]
+    assert missing_paths(text) == ["ui/ancien.py", "ui/ancien.MODELES_COURTS", "sql/nowhere/*.sql"]
