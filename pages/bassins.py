@@ -30,9 +30,7 @@ if projection:
         page.sans_donnees("Bassins", f"Aucune SIAE conventionnée en {f.annee} pour cette sélection.")
         st.stop()
     titre, choix = st.columns([3, 2], vertical_alignment="center")
-    bassin = choix.segmented_control("Bassin projeté", bassins, key="bassin_projete", bind="query-params",
-                                     default=bassins[0], format_func=labels.bassin, required=True,
-                                     label_visibility="collapsed")
+    bassin = page.bassin_projete(choix, bassins)
     fb = replace(f, bassins=(bassin,))
     titre.title(f"Bassin {labels.bassin(bassin)} · {f.annee} · {labels.types_texte(f.types)}")
     premiere = data.lire("annees", fb)["annee"].min()

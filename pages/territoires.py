@@ -35,9 +35,7 @@ if projection:
     page.mode_projection()
     bassins = [b for b in communes["bassin"].unique(maintain_order=True).to_list() if b]
     titre, droite = st.columns([3, 2], vertical_alignment="center")
-    bassin = droite.segmented_control("Bassin projeté", bassins, key="bassin_projete", bind="query-params",
-                                      default=bassins[0], format_func=labels.bassin, required=True,
-                                      label_visibility="collapsed")
+    bassin = page.bassin_projete(droite, bassins)
     titre.title(f"Bassin {labels.bassin(bassin)} · {f.annee} · offre et besoin")
     fb = replace(f, bassins=(bassin,))
     ligne = data.lire("densite", fb)

@@ -261,3 +261,20 @@ def test_without_demand_figures_the_page_says_what_to_load():
         at.switch_page("pages/territoires.py").run()
     assert not at.exception
     assert "Aucun chiffre de demande" in at.warning[0].value
+
+
+@pytest.mark.parametrize("page_file", ["pages/territoires.py", "pages/bassins.py"])
+@pytest.mark.parametrize("lien", ["SUD", "sud", "Sud"])
+def test_a_projection_link_opens_its_basin_by_code_or_label(link, page_file, lien):
+    # A link typed with the code used to open the first basin (Est here, Nord on « Bassins »).
+    with iae_db(link):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params.update({"annee": "2024", "projection": "true", "bassin_projete": lien})
+        at.run()
+        at.switch_page(page_file).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.title[0].value.startswith("Bassin Sud · 2024")
+        assert not [w.value for w in at.warning if "Session State" in w.value]
+        # A click afterwards is not overridden by the link.
+        at.segmented_control(key="bassin_projete").set_value("NORD").run()
+        assert at.title[0].value.startswith("Bassin Nord · 2024")

@@ -298,6 +298,28 @@ def mode_projection() -> None:
     st.html(PROJECTION_CSS)
 
 
+BASSIN_PROJETE = "bassin_projete"
+
+
+def bassin_projete(container, bassins: list[str]) -> str:
+    """The basin on the wall screen, bound to the link (`?bassin_projete=Sud`).
+
+    Streamlit writes and reads a bound option by its label, so a link typed with the code
+    (`SUD`, as in the exports and the command line) was dropped and the first basin shown.
+    The code, or the label in any case, is taken here before the widget reads the URL; the
+    widget then writes the label back. The link wins only when it changed, so a click stays."""
+    url = st.query_params.get(BASSIN_PROJETE)
+    voulu = next((b for b in bassins if url and url.casefold() in (b.casefold(), labels.bassin(b).casefold())), None)
+    pris = voulu is not None and url != labels.bassin(voulu) and url != st.session_state.get(f"_url_{BASSIN_PROJETE}")
+    if pris:
+        st.session_state[BASSIN_PROJETE] = voulu
+    st.session_state[f"_url_{BASSIN_PROJETE}"] = url
+    # No default beside a value set through session state (Streamlit warns on screen).
+    return container.segmented_control("Bassin projeté", bassins, key=BASSIN_PROJETE, bind="query-params",
+                                       default=None if pris else bassins[0], format_func=labels.bassin,
+                                       required=True, label_visibility="collapsed")
+
+
 def fiche_et_mediane(fiche: pl.DataFrame, mediane: pl.DataFrame, cols: list[str], nom: str,
                      groupe: str) -> pl.DataFrame:
     """The SIAE's rows and its group's medians, one row per (série, année), for one table."""
