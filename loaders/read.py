@@ -23,6 +23,8 @@ from loaders.report import LoadError, Problem
 ROW = "_ligne"
 ACCEPTED_SUFFIXES = (".csv", ".xlsx")
 _ARTICLES = {"d", "l", "de", "du", "des", "la", "le"}
+# Columns our pre-filled workbooks add for the reader (loaders/template.py): read past, no warning.
+READING_AIDS = {"nom_commune"}
 # How far down a sheet we look for the header row (title lines above it are common).
 _HEADER_SEARCH_ROWS = 15
 
@@ -97,7 +99,7 @@ def _frame_to_sheet(file: str, sheet: str | None, template: Template, raw: pl.Da
         if name and name not in headers:
             headers[name] = header
             select.append(pl.col(raw.columns[pos]).alias(name))
-        elif header:
+        elif header and fold(header) not in READING_AIDS:
             unknown.append(header)
     missing = [c.name for c in template.columns if c.name not in headers]
     # One lazy query, collected once: five eager steps cost 0.5 s on a 300,000-row file.
@@ -109,8 +111,10 @@ def _frame_to_sheet(file: str, sheet: str | None, template: Template, raw: pl.Da
         pl.col(n).str.strip_chars(" \t\r\n\u00a0\u202f").replace("", None) for n in headers
     )
     # Empty rows (trailing rows, spacer rows) are normal: drop them, keep the others' numbers.
-    # A row holding only its year and SIRET (a pre-filled template left blank) is empty too.
-    content = [n for n in headers if n not in ("annee", "siret")] or list(headers)
+    # A row holding only its year and return key (SIRET, or the commune of a demand workbook: a
+    # pre-filled template left blank) is empty too.
+    prefilled = {"annee", "siret", *template.return_key}
+    content = [n for n in headers if n not in prefilled] or list(headers)
     if content:
         body = body.filter(pl.any_horizontal(pl.col(n).is_not_null() for n in content))
     frame = body.with_columns(pl.lit(None, dtype=pl.String).alias(name) for name in missing).select(

@@ -16,7 +16,8 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from contract import BOOL, CODE, CODE_LISTS, CODES, DATE, DEC, INT, OPEN_CODE_LISTS, TEMPLATES
-from warehouse.scope import SCOPE_PERSONNES, Filters, Scope, params, run
+from loaders.read import READING_AIDS
+from warehouse.scope import SCOPE_AGREGATS, SCOPE_PERSONNES, Filters, Scope, params, run
 
 # The templates a structure fills (the register and the reference are kept by the State office).
 STRUCTURE_TEMPLATES = ("structure", "salaries_insertion", "personnel_permanent", "finances")
@@ -41,6 +42,9 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "conventions": {"annee": 2025, "siret": "73282932000074", "raison_sociale": "Association Rivière Verte",
                     "type_siae": "ACI", "commune_insee": "97411", "etp_conventionnes": 12.5},
     "communes": {"commune_insee": "97411", "nom": "Saint-Denis", "bassin": "NORD"},
+    "demande_territoire": {"annee": 2025, "commune_insee": "97411", "demandeurs_emploi": 21450,
+                           "demandeurs_longue_duree": 11200, "beneficiaires_rsa": 15800, "jeunes_moins_26": 2950,
+                           "population_15_64": 99800},
 }
 
 
@@ -82,11 +86,12 @@ class _Book:
                 ws.write_string(i, 2 * j + 1, label)
             ws.set_column(2 * j, 2 * j + 1, 22)
 
-    def instructions(self, templates: tuple[str, ...]) -> None:
+    def instructions(self, templates: tuple[str, ...], lines: list[tuple[str, object]] | None = None) -> None:
         ws = self.wb.add_worksheet("Mode d'emploi")
         ws.set_column(0, 0, 28)
         ws.set_column(1, 30, 18)
-        lines = [
+        lines = [(text, self.bold if fmt == "gras" else self.title if fmt == "titre" else None)
+                 for text, fmt in lines] if lines else [
             ("Retour annuel des SIAE — mode d'emploi", self.title),
             ("Remplissez une feuille par modèle, une ligne par structure, contrat ou personne, à partir de la ligne 2.",
              None),
@@ -127,19 +132,32 @@ class _Book:
         else:
             ws.write_string(row, j, str(value))
 
-    def data_sheet(self, name: str, rows: list[dict] | None = None) -> None:
+    def data_sheet(self, name: str, rows: list[dict] | None = None, aid: tuple[str, str, str] | None = None,
+                   sources: dict[str, str] | None = None) -> None:
+        """`aid`: (key in rows, header, note) of a last column for the reader only, which the
+        loader reads past (loaders.read.READING_AIDS), such as the commune's name; `sources`:
+        where a column's figure comes from, added to its note."""
         t = TEMPLATES[name]
         ws = self.wb.add_worksheet(name)
         ws.freeze_panes(1, 0)
         ws.set_row(0, 45)
         for j, col in enumerate(t.columns):
             ws.write(0, j, col.label, self.header)
-            ws.write_comment(0, j, _note(col), {"x_scale": 2, "y_scale": 2})
+            note = _note(col) + ("\n" + sources[col.name] if sources and col.name in sources else "")
+            ws.write_comment(0, j, note, {"x_scale": 2, "y_scale": 2})
             ws.set_column(j, j, max(14, min(30, len(col.label) + 4)), self.date if col.type == DATE else None)
             self._validation(ws, j, col)
         for i, r in enumerate(rows or [], start=1):
             for j, col in enumerate(t.columns):
                 self._write(ws, i, j, col, r.get(col.name))
+        if aid:
+            key, header, note = aid
+            j = len(t.columns)
+            ws.write(0, j, header, self.header)
+            ws.write_comment(0, j, note, {"x_scale": 2, "y_scale": 1})
+            ws.set_column(j, j, 28)
+            for i, r in enumerate(rows or [], start=1):
+                ws.write_string(i, j, str(r.get(key) or ""))
 
     def _validation(self, ws, j: int, col) -> None:
         rng = (1, j, _ROWS, j)
@@ -179,6 +197,50 @@ def prefilled_workbook(rows: dict[str, list[dict]], templates: tuple[str, ...] =
     book.lists_sheet()
     book.close()
     return buf.getvalue()
+
+
+# Where the officer finds each figure of the demand workbook (docs/CONTRACT.md, demande_territoire).
+SOURCES_DEMANDE = {
+    "demandeurs_emploi": "Source : France Travail, demandeurs d'emploi en fin de mois (DEFM) des catégories A, B, C "
+                         "au 31/12, par commune (publication trimestrielle).",
+    "demandeurs_longue_duree": "Source : France Travail, même publication : dont inscrits depuis 12 mois ou plus.",
+    "beneficiaires_rsa": "Source : CAF, foyers allocataires du RSA au 31/12, par commune.",
+    "jeunes_moins_26": "Source : France Travail, même publication : demandeurs A, B, C de moins de 26 ans.",
+    "population_15_64": "Source : INSEE, recensement de la population, population de 15 à 64 ans par commune.",
+}
+
+
+def demande_workbook(communes: list[dict], annee: int) -> bytes:
+    """« Demande d'insertion par commune » for `annee`: one row per commune of the reference
+    (`communes`: commune_insee, nom), year and code written in, the figures to type."""
+    buf = io.BytesIO()
+    book = _Book(buf)
+    lines: list[tuple[str, object]] = [
+        (f"Demande d'insertion par commune — chiffres de {annee}", "titre"),
+        ("Tenu par la DDETS : une ligne par commune du référentiel, déjà écrite (année, code INSEE ; le nom est "
+         "un repère, non chargé). Tapez les chiffres, sans décimale ; une case inconnue reste vide.", None),
+        ("Une commune laissée sans chiffre n'est pas chargée : ses chiffres déjà dans l'entrepôt ne changent pas. "
+         "Une commune chiffrée remplace sa ligne de l'année (la précédente reste récupérable).", None),
+        ("Chargez le classeur dans la page « Importer des retours » ou avec python -m loaders load.", None),
+        ("", None),
+        ("Où trouver chaque chiffre", "gras"),
+        *((f"{TEMPLATES['demande_territoire'].column(c).label} — {source}", None)
+          for c, source in SOURCES_DEMANDE.items()),
+    ]
+    book.instructions(("demande_territoire",), lines)
+    # The name column is the loader's READING_AIDS: read past, no warning.
+    rows = [{"annee": annee, "commune_insee": c["commune_insee"], "nom_commune": c["nom"]} for c in communes]
+    book.data_sheet("demande_territoire", rows, sources=SOURCES_DEMANDE,
+                    aid=("nom_commune", "Nom de la commune (repère)", "Pour se repérer : cette colonne n'est pas "
+                                                                      "chargée."))
+    book.close()
+    return buf.getvalue()
+
+
+def demande_communes(con, scope: Scope) -> list[dict]:
+    """The communes of the reference, for the demand workbook (public reference data)."""
+    return run(con, f"select commune_insee, nom from stg_communes where {SCOPE_AGREGATS} order by commune_insee",
+               **params(Filters(), scope)).to_dicts()
 
 
 # What carries over from last year into a pre-filled return, per template.

@@ -23,7 +23,7 @@ st.markdown(
     "Un fichier est refusé en entier s'il contient une erreur ; le rapport indique la feuille, la ligne et la "
     "colonne à corriger. Un nouvel envoi pour la même année remplace le précédent.")
 
-c1, c2 = st.columns(2)
+c1, c2, c3 = st.columns(3)
 with c1.container(border=True):
     st.markdown("**Classeur vierge**")
     st.caption("Les quatre modèles du retour annuel, avec le mode d'emploi et les listes de codes.")
@@ -37,6 +37,18 @@ with c2.container(border=True):
     st.download_button("⬇️ Télécharger le modèle du registre (.xlsx)", data=classeurs.classeur_registre,
                        file_name="modele_registre_conventions.xlsx", mime=export.MIME["xlsx"], key="modele_registre",
                        on_click="ignore")
+with c3.container(border=True):
+    st.markdown("**Demande d'insertion par commune**")
+    st.caption("Tenu par la DDETS : les demandeurs d'emploi (France Travail), les foyers au RSA (CAF) et la "
+               "population 15-64 ans (INSEE) de chaque commune, pour la page « Territoires ». Les communes et "
+               "l'année sont déjà écrites ; la source de chaque chiffre est dans le classeur.")
+    filtre = st.session_state.get(page.FILTRES_KEY)
+    annees_demande = classeurs.annees_demande(filtre.annee if filtre else None)
+    annee_demande = st.selectbox("Année des chiffres (au 31/12)", annees_demande, key="modele_demande_annee")
+    st.download_button("⬇️ Télécharger le classeur de la demande (.xlsx)",
+                       data=lambda: classeurs.classeur_demande(int(annee_demande)),
+                       file_name=f"demande_insertion_par_commune_{annee_demande}.xlsx", mime=export.MIME["xlsx"],
+                       key="modele_demande", on_click="ignore")
 
 st.subheader("Classeur pré-rempli pour une structure")
 st.caption("Le classeur d'une SIAE pour une année, avec son identité et les personnes encore présentes au 31/12 "

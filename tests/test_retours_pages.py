@@ -403,7 +403,11 @@ def test_templates_page_offers_blank_and_prefilled_workbooks(fixe):
     at = run("pages/modeles.py")
     labels = [b.label for b in at.download_button]
     assert labels == ["⬇️ Télécharger le modèle vierge (.xlsx)", "⬇️ Télécharger le modèle du registre (.xlsx)",
+                      "⬇️ Télécharger le classeur de la demande (.xlsx)",
                       "⬇️ Télécharger le classeur 2024 pré-rempli (.xlsx)"]
+    assert at.selectbox(key="modele_demande_annee").value == 2024  # the filters' year first
+    demande = openpyxl.load_workbook(io.BytesIO(classeurs.classeur_demande(2024)))["demande_territoire"]
+    assert demande.max_row == 25 and demande.cell(2, 1).value == 2024  # the 24 communes of the reference
     assert at.selectbox(key="modele_annee").options == ["2024", "2023", "2022"]
     assert len(at.selectbox(key="modele_siae").options) == 5
     at.selectbox(key="modele_annee").set_value(2022).run()
