@@ -23,7 +23,13 @@ CHECKS = sorted((SQL_DIR / "checks").glob("*.sql"))
 
 @pytest.fixture(scope="module")
 def fixture_link(tmp_path_factory) -> Path:
-    return fixture_warehouse(tmp_path_factory.mktemp("invariants"))  # a copy: faults are planted in it
+    from loaders.load import load_files
+
+    link = fixture_warehouse(tmp_path_factory.mktemp("invariants"))  # a copy: faults are planted in it
+    # Demand figures, so that densite_commune and densite_territoire have rows to check.
+    [r] = load_files([ROOT / "tests" / "fixtures" / "territoires" / "demande_territoire.csv"], link, user="test")
+    assert r.status == "loaded"
+    return link
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +92,9 @@ PLANTED = {
                                   "from _before"),
     "marts_sum_to_siae": (
         "financement_par_financeur", "select * replace (montant * 2 as montant) from _before"),
+    "densite_communes_sum_to_bassins": (
+        "densite_commune", "select * replace (case when commune_insee = '97411' and annee = 2024 "
+                           "then demandeurs_emploi + 1 else demandeurs_emploi end as demandeurs_emploi) from _before"),
     "offre_matches_territoire": (
         "offre_par_bassin", "select * replace (nb_siae + 1 as nb_siae) from _before"),
 }
