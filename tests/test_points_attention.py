@@ -101,3 +101,75 @@ def test_thresholds_come_from_the_configuration_and_rebuild_the_marts(tmp_path, 
     assert "prêt" in capsys.readouterr().out
     after = {(r[1], r[5]) for r in points(link)}
     assert after == before - {(CLOTILDE, "SOUS_REALISATION_ETP"), (SAVANNA, "DEPENDANCE_PUBLIQUE")}
+
+
+# ---- position among peers (warehouse.queries_attention), and statistical secrecy ----
+
+def lire(link: Path, nom: str, scope, annee: int = 2024, **options):
+    from warehouse import queries_attention
+    from warehouse.scope import Filters
+
+    con = connect_read(link)
+    try:
+        return getattr(queries_attention, nom)(con, Filters(annee=annee), scope, **options)
+    finally:
+        con.close()
+
+
+def cta(*bassins: str):
+    from warehouse.scope import Scope
+    return Scope(bassins=bassins, secret_statistique=True, personnes=False)
+
+
+def position(df, indicateur: str, groupe: str, annee: int = 2024) -> dict:
+    rows = df.filter((df["indicateur"] == indicateur) & (df["groupe"] == groupe) & (df["annee"] == annee))
+    assert rows.height == 1
+    return rows.row(0, named=True)
+
+
+def test_attacker_cta_of_a_basin_holding_3_of_5_gets_no_department_quartiles(link):
+    """The 5 EI: 3 in SUD, 2 in NORD. Were the department's EI quartiles published, a SUD
+    committee, knowing its 3 structures' figures, could subtract them and read NORD's 2. So
+    for a restricted reader neither the department nor the basin (3 < 5) is compared; an
+    officer (admin) gets the department quartiles."""
+    from warehouse.scope import Scope
+
+    for scope in (cta("SUD"), cta("NORD")):
+        mine = BATI_SUD if scope.bassins == ("SUD",) else NORD_BATIMENT
+        df = lire(link, "positions_pairs", scope, siret=mine)
+        for groupe in ("DEPARTEMENT", "BASSIN"):
+            p = position(df, "ratio_public_ca", groupe)
+            assert not p["publie"] and (p["q1"], p["mediane"], p["q3"], p["quartile"]) == (None,) * 4, (scope, groupe)
+            assert "moins de 5 structures comparables" in p["motif"]
+    admin = position(lire(link, "positions_pairs", Scope.admin(), siret=BATI_SUD), "ratio_public_ca", "DEPARTEMENT")
+    # EI ratios 0.2, 0.3, 0.4, 0.5, 0.6: q1 = 0.3, median 0.4, q3 0.5; Bâti Sud's 0.2 is in the first quartile
+    assert (admin["publie"], admin["nb_valeurs"], admin["valeur"], admin["quartile"]) == (True, 5, 0.2, 1)
+    assert (admin["q1"], admin["mediane"], admin["q3"]) == pytest.approx((0.3, 0.4, 0.5))
+
+
+def test_quartiles_of_a_type_in_the_department_and_the_basin(link):
+    """ACI ratio_public_ca 0.1..1.0 (NORD 0.1-0.5, SUD 0.6-0.8, OUEST 0.9-1.0). Department: every
+    basin's complement is 0 or >= 3 (outside NORD 5, SUD 7, OUEST 8): published for a committee
+    too. quantile_cont over 10: q1 h = 2.25 -> 0.325, median 0.55, q3 h = 6.75 -> 0.775.
+    NORD basin, 5 ACI: q1 0.2, median 0.3, q3 0.4. Sainte-Clotilde 0.3: department quartile 1
+    (<= 0.325), basin quartile 2 (<= the median)."""
+    df = lire(link, "positions_pairs", cta("NORD"), siret=CLOTILDE)
+    dep, bas = position(df, "ratio_public_ca", "DEPARTEMENT"), position(df, "ratio_public_ca", "BASSIN")
+    assert (dep["publie"], dep["nb_valeurs"], dep["quartile"]) == (True, 10, 1)
+    assert (dep["q1"], dep["mediane"], dep["q3"]) == pytest.approx((0.325, 0.55, 0.775))
+    assert (bas["publie"], bas["nb_valeurs"], bas["quartile"]) == (True, 5, 2)
+    assert (bas["q1"], bas["mediane"], bas["q3"]) == pytest.approx((0.2, 0.3, 0.4))
+    # taux_realisation_etp: 9 ACI with a value (Savanna Récup has no salaries return)
+    assert position(df, "taux_realisation_etp", "DEPARTEMENT")["nb_valeurs"] == 9
+    assert position(df, "taux_realisation_etp", "DEPARTEMENT")["valeur"] == pytest.approx(0.75)
+    assert {r for r in df["indicateur"]} == {"taux_realisation_etp", "taux_sortie_dynamique", "taux_emploi_durable",
+                                             "ratio_public_ca", "fonds_propres_pct_ca", "cout_public_par_etp",
+                                             "taux_encadrement"}
+
+
+def test_peer_rows_only_about_a_siae_in_scope(link):
+    """A SUD committee asking for a NORD structure gets nothing (the scope is applied in SQL)."""
+    assert lire(link, "positions_pairs", cta("SUD"), siret=CLOTILDE).is_empty()
+    assert lire(link, "points_attention", cta("SUD"), siret=BELLEPIERRE).is_empty()
+    sud = lire(link, "points_attention", cta("SUD"))
+    assert set(sud["siret"]) == {RAVINE, SUD_PROPRETE}
