@@ -173,3 +173,80 @@ def test_peer_rows_only_about_a_siae_in_scope(link):
     assert lire(link, "points_attention", cta("SUD"), siret=BELLEPIERRE).is_empty()
     sud = lire(link, "points_attention", cta("SUD"))
     assert set(sud["siret"]) == {RAVINE, SUD_PROPRETE}
+
+
+# ---- the page, as an officer and as a committee ----
+
+USERS = """
+[[utilisateur]]
+email = "admin@ddets.gouv.fr"
+role = "admin"
+
+[[utilisateur]]
+email = "cta.sud@example.org"
+role = "cta"
+bassins = ["SUD"]
+"""
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+        "client_id": "id", "client_secret": "secret",
+        "server_metadata_url": "https://idp.example/.well-known/openid-configuration"}
+
+
+@pytest.fixture(scope="module")
+def app(link, tmp_path_factory):
+    from browser_helpers import iae_db
+
+    users = tmp_path_factory.mktemp("users") / "utilisateurs.toml"
+    users.write_text(USERS, encoding="utf-8")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("IAE_UTILISATEURS", str(users))
+    with iae_db(link):
+        yield link
+    mp.undo()
+
+
+def run_as(email: str, path: str, query: dict | None = None):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "email": email}
+    at.query_params.update(query or {})
+    at.run()
+    at.switch_page(path).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_page_admin_sees_every_flagged_structure_most_points_first(app):
+    at = run_as("admin@ddets.gouv.fr", "pages/points_attention.py")
+    assert at.title[0].value == "Points d'attention"
+    liste = at.dataframe[0].value
+    # 2 points each first (alphabetical), then 1 point each
+    assert list(liste["raison_sociale"]) == ["Jardins de Bellepierre", "Savanna Récup", "Ravine Blanche Nature",
+                                             "Recyclerie de Sainte-Clotilde", "Services à domicile de l'Est",
+                                             "Sud Propreté"]
+    assert list(liste["nb_points"]) == [2, 2, 1, 1, 1, 1]
+    comptes = at.dataframe[1].value.set_index("regle_libelle")
+    assert comptes.loc["Retours incomplets"].to_dict() == {"Est": 1, "Nord": 0, "Ouest": 1, "Sud": 1, "Total": 3}
+    assert comptes.loc["ETP sous-réalisés", "Nord"] == 1
+    detail = at.dataframe[2].value
+    bellepierre = detail[detail["siret"] == BELLEPIERRE].set_index("regle_libelle")["valeur_texte"].to_dict()
+    assert bellepierre == {"Forte baisse du chiffre d'affaires": "-50\u202f%",
+                           "Fonds propres négatifs trois ans de suite": "-3\u202f000\u202f€"}
+    # filter by rule: only the missing returns
+    at.multiselect(key="attention_regles").set_value(["RETOUR_MANQUANT"]).run()
+    assert set(at.dataframe[0].value["siret"]) == {SAVANNA, SUD_PROPRETE, EST}
+
+
+def test_page_committee_sees_only_its_basin(app):
+    at = run_as("cta.sud@example.org", "pages/points_attention.py")
+    assert set(at.dataframe[0].value["siret"]) == {RAVINE, SUD_PROPRETE}
+    assert [c for c in at.dataframe[1].value.columns if c not in ("regle_libelle", "Total")] == ["Sud"]
+
+
+def test_page_filters_type_and_basin_of_the_sidebar(app):
+    at = run_as("admin@ddets.gouv.fr", "pages/points_attention.py", query={"types": "EI"})
+    assert set(at.dataframe[0].value["siret"]) == {SUD_PROPRETE}
+    at = run_as("admin@ddets.gouv.fr", "pages/points_attention.py", query={"bassins": "Nord"})
+    assert set(at.dataframe[0].value["siret"]) == {BELLEPIERRE, CLOTILDE}
