@@ -26,13 +26,17 @@ def _pct(x: float) -> str:
     return f"{x * 100:.0f}\u202f%".replace("-", "−")
 
 
+def _euros(x: float) -> str:
+    return f"{x:,.0f}".replace(",", "\u202f").replace("-", "−") + "\u202f€"
+
+
 def regles() -> dict[str, Regle]:
     """The rules, in the order of the contract, with the thresholds of the configuration."""
     s = settings.seuils_attention()
     return {r.code: r for r in (
         Regle("FONDS_PROPRES_NEGATIFS_3_ANS", "Fonds propres négatifs trois ans de suite",
-              f"Fonds propres inférieurs à {s.fonds_propres:,.0f}\u202f€ l'année, l'année précédente et celle "
-              "d'avant (valeur : les fonds propres de l'année).".replace(",", "\u202f"),
+              f"Fonds propres inférieurs à {_euros(s.fonds_propres)} l'année, l'année précédente et celle "
+              "d'avant (valeur : les fonds propres de l'année).",
               "Des pertes répétées qui entament durablement la structure : sa capacité à poursuivre l'activité, "
               "donc l'accompagnement des salariés, est en jeu.", "euros"),
         Regle("SOUS_REALISATION_ETP", "ETP sous-réalisés",
