@@ -9,6 +9,8 @@ funding 10 000 € x k (ACI k = 1..10 -> ratio_public_ca 0.1..1.0; EI 0.2, 0.4, 
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -250,3 +252,80 @@ def test_page_filters_type_and_basin_of_the_sidebar(app):
     assert set(at.dataframe[0].value["siret"]) == {SUD_PROPRETE}
     at = run_as("admin@ddets.gouv.fr", "pages/points_attention.py", query={"bassins": "Nord"})
     assert set(at.dataframe[0].value["siret"]) == {BELLEPIERRE, CLOTILDE}
+
+
+# ---- the Fiche SIAE block and the dialogue sheet ----
+
+def test_fiche_siae_shows_points_strip_and_offers_the_sheet(app):
+    at = run_as("admin@ddets.gouv.fr", "pages/fiche_siae.py", query={"siret": BELLEPIERRE})
+    shown = " ".join(m.value for m in at.markdown)
+    assert "Forte baisse du chiffre d'affaires** : -50\u202f%" in shown
+    assert "Fonds propres négatifs trois ans de suite** : -3\u202f000\u202f€ (seuil : 0\u202f€)" in shown
+    assert "📄 Fiche du dialogue de gestion 2024 (PDF)" in [c.proto.label for c in at.get("download_button")]
+
+
+def test_committee_gets_the_strip_but_not_the_sheet(app):
+    at = run_as("cta.sud@example.org", "pages/fiche_siae.py", query={"siret": BATI_SUD})
+    assert [c.proto.label for c in at.get("download_button") if "dialogue" in c.proto.label] == []
+    strip = [e for e in at.main if getattr(e, "type", "") == "vega_lite_chart"][-1]
+    assert "Position parmi les EI" in strip.proto.spec  # a committee still sees where it stands
+    assert "Aucun point d'attention cette année." in " ".join(m.value for m in at.markdown)
+
+
+def test_french_typography():
+    from documents.pdf import typo
+
+    assert typo("Bassin : Nord ; « retours » reçus ! Pourquoi ?") == \
+        "Bassin\xa0: Nord\u202f; «\xa0retours\xa0» reçus\u202f! Pourquoi\u202f?"
+    assert typo("12:30 et http://x") == "12:30 et http://x"  # no space added where French puts none
+
+
+def pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_dialogue_sheet_pdf(link, tmp_path):
+    """The sheet of Jardins de Bellepierre, 2024: its name, year, key figures as the views give
+    them, its two points, sources and page numbers; page 1 rendered to PNG for a look."""
+    import subprocess
+
+    from pypdf import PdfReader
+
+    from documents import fiche_dialogue
+    from warehouse import queries, queries_attention
+    from warehouse.scope import Filters, Scope
+
+    con = connect_read(link)
+    f, s = Filters(annee=2024), Scope.admin()
+    fiche = queries.fiche_siae(con, f, s, siret=BELLEPIERRE)
+    positions = queries_attention.positions_pairs(con, f, s, siret=BELLEPIERRE)
+    pts = queries_attention.points_attention(con, f, s, siret=BELLEPIERRE)
+    con.close()
+    data = fiche_dialogue.fiche_pdf(fiche, positions, pts, annee=2024, version="version 2 du 01/12/2026 à 09:00")
+    import io
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 2 and reader.pages[0].mediabox.width == pytest.approx(595.28, abs=0.1)  # A4
+    text = pdf_text(data)
+    flat = " ".join(text.split())
+    assert "Jardins de Bellepierre" in text and "Dialogue de gestion 2024" in text
+    # the view's figures, formatted: CA 100 000 €, ratio 10 %, fonds propres -3 000 €; ACI medians
+    # of the ratio: NORD 0.1..0.5 -> 30 %, department 0.1..1.0 -> 55 %; 0.1 is in the first quartile
+    assert "Financement public / CA — — 10 % 30 % 55 % 1er quartile" in flat.replace("\u202f", " ")
+    assert "Chiffre d'affaires — — 100 000 €" in flat.replace("\u202f", " ")
+    assert "Forte baisse du chiffre d'affaires : -50 % (seuil : -30 %)" in flat.replace("\u202f", " ").replace("\xa0", " ")
+    assert "Fonds propres négatifs trois ans de suite : -3 000 € (seuil : 0 €)" in flat.replace("\u202f", " ").replace("\xa0", " ")
+    assert "Page 1 / 2" in text and "Page 2 / 2" in text
+    assert "Sources : registre des conventions" in flat.replace("\xa0", " ") and "version 2 du 01/12/2026" in flat
+    assert "reçu\u202f;" in text  # French typography (fpdf2 writes a no-break space as a space)
+    out = tmp_path / "fiche.pdf"
+    out.write_bytes(data)
+    from browser_helpers import SCREENSHOTS
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) absent : la page 1 n'est pas rendue en image")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "1", "-singlefile", str(out),
+                    str(SCREENSHOTS / "fiche_dialogue_page1")], check=True)
+    assert (SCREENSHOTS / "fiche_dialogue_page1.png").stat().st_size > 20_000
