@@ -329,3 +329,36 @@ def test_dialogue_sheet_pdf(link, tmp_path):
     subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "1", "-singlefile", str(out),
                     str(SCREENSHOTS / "fiche_dialogue_page1")], check=True)
     assert (SCREENSHOTS / "fiche_dialogue_page1.png").stat().st_size > 20_000
+
+
+# ---- in the browser: the page, the Fiche SIAE block, the sheet downloaded ----
+
+def test_browser_points_page_and_dialogue_sheet_download(link, tmp_path):
+    from browser_helpers import CHROMIUM, SCREENSHOTS, chromium, streamlit_server, wait_for_app
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} absent : tests dans le navigateur ignorés")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with streamlit_server(link) as url, chromium() as browser:
+        ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-FR", accept_downloads=True)
+        ctx.set_default_timeout(30_000)
+        page = ctx.new_page()
+        page.goto(f"{url}/points_attention")
+        wait_for_app(page, 30_000)
+        page.wait_for_selector('[data-testid="stDataFrame"]')
+        assert "6 structure(s) avec au moins un point d'attention, 8 point(s) en tout." in page.locator(
+            '[data-testid="stMain"]').inner_text()
+        page.screenshot(path=str(SCREENSHOTS / "points_attention_1366x768.png"), full_page=True)
+        page.goto(f"{url}/fiche_siae?siret={BELLEPIERRE}")
+        wait_for_app(page, 30_000)
+        button = page.get_by_role("button", name="📄 Fiche du dialogue de gestion 2024 (PDF)")
+        button.scroll_into_view_if_needed()
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(SCREENSHOTS / "fiche_siae_attention_1366x768.png"))
+        with page.expect_download(timeout=60_000) as dl:
+            button.click()
+        assert dl.value.suggested_filename == f"dialogue_gestion_{BELLEPIERRE}_2024.pdf"
+        pdf = tmp_path / dl.value.suggested_filename
+        dl.value.save_as(pdf)
+        assert pdf.read_bytes().startswith(b"%PDF") and "Jardins de Bellepierre" in pdf_text(pdf.read_bytes())
+        ctx.close()
