@@ -11,7 +11,7 @@ from documents.pdf import Document, aujourdhui
 from ui import attention, labels
 from ui.format import VIDE, fmt_valeur
 from warehouse import regles
-from warehouse.queries_attention import INDICATEURS_PAIRS, MOTIF_NON_PUBLIE
+from warehouse.queries_attention import INDICATEURS_PAIRS, MIN_COMPARABLES
 
 CHIFFRES = ("etp_conventionnes", "etp_insertion", "taux_realisation_etp", "nb_salaries", "nb_sorties",
             "taux_sortie_dynamique", "taux_emploi_durable", "taux_encadrement", "chiffre_affaires",
@@ -80,8 +80,8 @@ def fiche_pdf(fiche: pl.DataFrame, positions: pl.DataFrame, points: pl.DataFrame
                 lignes_chiffres(fiche, positions, annee), [46, 19, 19, 19, 25, 27, 25])
     doc.texte(f"Médianes et position parmi les {type_court} conventionnées la même année, dans le bassin et dans "
               f"le département ; position : le quartile de la structure dans le département (le 1er quartile "
-              f"regroupe le quart des valeurs les plus basses). « non publiée » : {MOTIF_NON_PUBLIE.split('(')[1][:-1]}"
-              f" ou secret statistique. « {VIDE} » : valeur inconnue (retour non reçu, ou dénominateur nul).",
+              f"regroupe le quart des valeurs les plus basses). « non publiée » : moins de {MIN_COMPARABLES} structures "
+              "comparables, ou secret statistique. « {VIDE} » : valeur inconnue (retour non reçu, ou dénominateur nul).",
               7.5, "I", (80, 80, 80))
 
     bande = attention.bande_pairs(positions, annee)
@@ -100,7 +100,7 @@ def fiche_pdf(fiche: pl.DataFrame, positions: pl.DataFrame, points: pl.DataFrame
         doc.ln(0.8)
 
     doc.section("Échanges lors du dialogue de gestion")
-    doc.texte(f"Date de l'entretien : ……………………    Participants : ……………………………………………………………", 9.5)
+    doc.texte("Date de l'entretien : ……………………    Participants : ……………………………………………………………", 9.5)
     doc.ln(2)
     for libelle, n in CHAMPS:
         doc.champ(libelle, n)

@@ -362,3 +362,22 @@ def test_browser_points_page_and_dialogue_sheet_download(link, tmp_path):
         dl.value.save_as(pdf)
         assert pdf.read_bytes().startswith(b"%PDF") and "Jardins de Bellepierre" in pdf_text(pdf.read_bytes())
         ctx.close()
+
+
+def test_strip_places_the_year_and_the_move_from_the_year_before():
+    """On the quartile scale Q1 = 1, median = 2, Q3 = 3: 2024's 0.5 between the median 0.4 and
+    Q3 0.6 sits at 2.5; 2023's 0.15, half an interquartile range (0.2) below Q1 0.25, at 0.5."""
+    import polars as pl
+
+    from ui import attention
+
+    rows = [dict(annee=a, indicateur="ratio_public_ca", groupe=g, valeur=v, nb_valeurs=6, publie=True, q1=q1,
+                 mediane=m, q3=q3, quartile=qt)
+            for a, v, q1, m, q3, qt in ((2024, 0.5, 0.2, 0.4, 0.6, 3), (2023, 0.15, 0.25, 0.3, 0.45, 1))
+            for g in ("BASSIN", "DEPARTEMENT")]
+    bande = attention.bande_pairs(pl.DataFrame(rows), 2024)
+    r = bande.filter(pl.col("groupe") == "DEPARTEMENT").row(0, named=True)
+    assert (r["position"], r["position_n1"]) == pytest.approx((2.5, 0.5))
+    assert (r["valeur"], r["valeur_n1"], r["quartile"]) == ("50\u202f%", "15\u202f%", "3e quartile (médiane à Q3)")
+    assert r["ligne"] == "Financement public / CA · département"
+    assert bande.height == 2  # the other indicators have no row in this frame

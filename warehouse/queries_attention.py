@@ -23,7 +23,7 @@ from warehouse.scope import FILTER_SIAE, SCOPE_SIAE, Filters, Scope, params, run
 INDICATEURS_PAIRS = ("taux_realisation_etp", "taux_sortie_dynamique", "taux_emploi_durable", "ratio_public_ca",
                      "fonds_propres_pct_ca", "cout_public_par_etp", "taux_encadrement")
 MIN_COMPARABLES = 5
-MOTIF_NON_PUBLIE = "comparaison non publiée (moins de 5 structures comparables)"
+MOTIF_NON_PUBLIE = f"comparaison non publiée (moins de {MIN_COMPARABLES} structures comparables)"
 
 
 def points_attention(con, f: Filters, scope: Scope, *, regles: tuple[str, ...] = (),
