@@ -188,6 +188,11 @@ role = "admin"
 email = "cta.sud@example.org"
 role = "cta"
 bassins = ["SUD"]
+
+[[utilisateur]]
+email = "direction@bellepierre.re"
+role = "structure"
+sirets = ["10000001000015"]
 """
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
         "client_id": "id", "client_secret": "secret",
@@ -278,6 +283,14 @@ def test_french_typography():
     assert typo("Bassin : Nord ; « retours » reçus ! Pourquoi ?") == \
         "Bassin\xa0: Nord\u202f; «\xa0retours\xa0» reçus\u202f! Pourquoi\u202f?"
     assert typo("12:30 et http://x") == "12:30 et http://x"  # no space added where French puts none
+
+
+def test_a_structure_gets_its_own_sheet_and_no_points_page(app):
+    at = run_as("direction@bellepierre.re", "pages/fiche_siae.py")
+    assert at.header[0].value == "Jardins de Bellepierre"  # its own sheet opens at once
+    assert "📄 Fiche du dialogue de gestion 2024 (PDF)" in [c.proto.label for c in at.get("download_button")]
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/points_attention.py")  # not in a structure's navigation
 
 
 def pdf_text(data: bytes) -> str:
