@@ -23,12 +23,14 @@ run: seed
 	$(PY) -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
 # Browser tests drive Debian's Chromium; as root we install it, otherwise they skip and say why.
+# poppler-utils: pdftoppm renders the first page of the dialogue sheet to an image (tests/screenshots/).
 chromium:
-	@{ command -v chromium >/dev/null 2>&1 && dpkg -s fonts-noto-color-emoji >/dev/null 2>&1; } || \
+	@{ command -v chromium >/dev/null 2>&1 && dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 \
+	   && command -v pdftoppm >/dev/null 2>&1; } || \
 	  [ "$$(id -u)" != 0 ] || \
 	  { echo "Installation de chromium et des emoji (tests dans le navigateur, captures)…"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; } || \
+	    apt-get install -y -qq chromium fonts-noto-color-emoji poppler-utils >/dev/null; } || \
 	  echo "chromium n'a pas pu être installé : les tests dans le navigateur seront ignorés."
 
 test: venv chromium

@@ -4,7 +4,8 @@ from dataclasses import replace
 
 import streamlit as st
 
-from ui import charts, data, filtres, labels, page
+from documents import fiche_dialogue
+from ui import acces, attention, charts, data, filtres, labels, page
 
 f = page.filtres()
 annuaire = data.lire("siae", replace(f, types=(), bassins=()))
@@ -68,3 +69,34 @@ page.tableau(
                       titres=(("serie", "Série"),), filtres=(("SIAE", f"{ident['raison_sociale']} ({siret})"),),
                       suffixe=(siret,)),
     key="fiche", fige="serie")
+
+# ---- Points d'attention, position parmi les pairs, fiche de dialogue de gestion ----
+# (ui/attention.py, warehouse/queries_attention.py, documents/fiche_dialogue.py)
+st.subheader(f"Points d'attention et position parmi les {labels.type_siae(ident['type_siae'])} en {f.annee}")
+points = data.lire("points_attention", f, siret=siret)
+positions = data.lire("positions_pairs", f, siret=siret)
+for p in attention.avec_libelles(points).iter_rows(named=True):
+    st.markdown(f"🚩 **{p['regle_libelle']}** : {p['valeur_texte']}"
+                + (f" (seuil : {p['seuil_texte']})" if p["seuil"] is not None else ""))
+if points.is_empty():
+    st.markdown("Aucun point d'attention cette année.")
+bande = attention.bande_pairs(positions, f.annee)
+page.graphique(lambda: attention.graphique_pairs(bande, annee=f.annee, type_siae=ident["type_siae"]), bande,
+               vide="Aucune comparaison pour cette année.", key="fiche_pairs")
+st.caption("Comparaison avec les SIAE du même type, dans le bassin (quand il en compte au moins 5) et dans le "
+           "département, sur des groupes fixes qui ne suivent pas les filtres.")
+
+
+def _fiche_dialogue() -> bytes:
+    nom = fiche_dialogue.nom_fichier(siret, f.annee)
+    acces.noter_export(nom, 1, data.scope_courant().secret_statistique)
+    return fiche_dialogue.fiche_pdf(fiche, positions, points, annee=f.annee, version=data.libelle_version())
+
+
+utilisateur = acces.utilisateur_courant()
+if utilisateur is not None and utilisateur.role in ("admin", "agent", "structure"):
+    st.download_button(f"📄 Fiche du dialogue de gestion {f.annee} (PDF)", data=_fiche_dialogue,
+                       file_name=fiche_dialogue.nom_fichier(siret, f.annee), mime="application/pdf",
+                       key="fiche_dialogue", on_click="ignore",
+                       help="Une fiche A4 à imprimer pour l'entretien : identité et convention, chiffres clés "
+                            f"{f.annee - 2} à {f.annee} comparés aux pairs, points d'attention, champs à remplir.")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import filtres, labels, page
-from warehouse import catalogue
+from warehouse import catalogue, regles
 
 page.entete("Référentiel des indicateurs", None,
             "ce que mesure chaque indicateur, comment il est calculé et d'où viennent les données. Les mêmes "
@@ -42,3 +42,9 @@ if fiches:
 st.subheader("Les tables de données")
 for v in catalogue.VIEWS.values():
     st.markdown(f"**{v.title}** — {v.description} *Grain : {v.grain}.*")
+
+st.subheader("Les points d'attention")
+st.caption("Les règles qui signalent une structure à regarder en priorité avant le dialogue de gestion (page « Points "
+           "d'attention », fiche de dialogue). Leurs seuils se règlent dans config/observatoire.toml.")
+for r in regles.regles().values():
+    st.markdown(f"**{r.libelle}** (`{r.code}`) — {r.condition}  \n*Pourquoi :* {r.pourquoi}")

@@ -25,6 +25,7 @@ from contract import (
     SUPERVISION_FUNCTIONS,
     TEMPLATES,
 )
+from warehouse import settings
 from warehouse.db import scalar
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
@@ -106,6 +107,17 @@ def _create_reference(con: duckdb.DuckDBPyConnection) -> None:
                 [value for value, _ in CONSTANTES.values()])
     for name, (_, meaning) in CONSTANTES.items():
         con.execute(f"comment on column ref_constantes.{name} is " + _sql_string(meaning))
+    _create_seuils_attention(con)
+
+
+def _create_seuils_attention(con: duckdb.DuckDBPyConnection) -> None:
+    """One row: the thresholds of config/observatoire.toml [points_attention], read by the view
+    points_attention (they are in the fingerprint, so a change rebuilds the marts)."""
+    seuils = vars(settings.seuils_attention())
+    con.execute("create or replace table ref_seuils_attention ("
+                + ", ".join(f"{k} {'integer' if isinstance(v, int) else 'double'} not null" for k, v in seuils.items())
+                + ")")
+    con.execute("insert into ref_seuils_attention values (" + ", ".join("?" for _ in seuils) + ")", list(seuils.values()))
 
 
 def _sql_string(text: str) -> str:
@@ -117,8 +129,10 @@ def sql_files() -> list[Path]:
 
 
 def _sql_fingerprint() -> str:
-    """Changes with sql/, the schema version and the constants: any of them rebuilds the views."""
-    h = hashlib.sha256(str(SCHEMA_VERSION).encode() + repr(CONSTANTES).encode())
+    """Changes with sql/, the schema version, the constants and the thresholds of the points of
+    attention: any of them rebuilds the views."""
+    h = hashlib.sha256(str(SCHEMA_VERSION).encode() + repr(CONSTANTES).encode()
+                       + repr(settings.seuils_attention()).encode())
     for f in sql_files():
         h.update(f.name.encode() + f.read_bytes())
     return h.hexdigest()

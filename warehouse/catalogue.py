@@ -32,8 +32,9 @@ SUIVI = "suivi_retours"
 ALERTES = "alertes_coherence"
 DENSITE = "densite_territoire"
 DENSITE_COMMUNE = "densite_commune"
+POINTS = "points_attention"
 ALL_MARTS = (SIAE, TERRITOIRE, PUBLICS, SORTIES, FINANCEMENT, PERSONNEL, OFFRE, SUIVI, ALERTES, DENSITE,
-             DENSITE_COMMUNE)
+             DENSITE_COMMUNE, POINTS)
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,12 @@ VIEWS: dict[str, View] = {v.name: v for v in (
          "très au-dessus des ETP conventionnés (plus de 120 %), retour sans salarié en insertion, chiffre "
          "d'affaires en variation de plus de 50 % sur un an, retour d'une structure absente du registre.",
          "une ligne par année, SIAE et alerte (annee, siret, alerte)"),
+    View(POINTS, "Points d'attention",
+         "Les règles qui signalent une structure à regarder en priorité avant le dialogue de gestion : fonds "
+         "propres négatifs trois ans de suite, ETP sous- ou sur-réalisés, forte baisse du chiffre d'affaires, "
+         "forte dépendance au financement public, retours incomplets (les règles et leurs seuils : « Référentiel "
+         "des indicateurs »).",
+         "une ligne par année, SIAE et règle déclenchée (annee, siret, regle)"),
 )}
 
 IDENTITY: dict[str, Column] = {c.name: c for c in (
@@ -161,6 +168,9 @@ IDENTITY: dict[str, Column] = {c.name: c for c in (
     Column("alerte", "Alerte", "texte", "Code de l'alerte de cohérence."),
     Column("alerte_libelle", "Alerte (libellé)"),
     Column("detail", "Détail"),
+    Column("regle", "Point d'attention", "texte", "Code de la règle déclenchée (warehouse/regles.py)."),
+    Column("valeur", "Valeur", "decimal", "Le chiffre qui a déclenché la règle, dans l'unité de la règle."),
+    Column("seuil", "Seuil", "decimal", "Le seuil de la règle ; vide quand la règle n'en a pas."),
 )}
 
 _PUBLIC = ("salaries_insertion",)

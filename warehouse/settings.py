@@ -24,3 +24,25 @@ def load(path: Path | None = None) -> Settings:
     data = tomllib.loads(path.read_text()) if path.exists() else {}
     conf = data.get("confidentialite", {})
     return Settings(**{k: int(v) for k, v in conf.items() if k in Settings.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class SeuilsAttention:
+    """Thresholds of the points of attention (view points_attention, docs/CONTRACT.md section 4;
+    what each means: warehouse.regles). warehouse.build copies them into ref_seuils_attention
+    and counts them in its fingerprint: a change rebuilds the marts at the next load or
+    `python -m warehouse init`."""
+
+    fonds_propres: float = 0.0
+    sous_realisation_etp: float = 0.80
+    sur_realisation_etp: float = 1.10
+    baisse_ca: float = -0.30
+    dependance_publique_min_siae: int = 10
+
+
+def seuils_attention(path: Path | None = None) -> SeuilsAttention:
+    path = path or Path(os.environ.get("IAE_CONFIG", CONFIG))
+    data = tomllib.loads(path.read_text()) if path.exists() else {}
+    fields = SeuilsAttention.__dataclass_fields__
+    return SeuilsAttention(**{k: type(fields[k].default)(v) for k, v in data.get("points_attention", {}).items()
+                              if k in fields})
