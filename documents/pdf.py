@@ -111,10 +111,11 @@ class Document(FPDF):
         png = vl_convert.vegalite_to_png(chart.to_dict(), scale=2.5)
         self.image(io.BytesIO(png), w=largeur)
 
-    def graphiques(self, charts: list[alt.TopLevelMixin], par_ligne: int = 2, ecart: float = 8) -> None:
-        """Charts side by side, `par_ligne` to a row across the page's width; a row that
-        would not fit goes whole to the next page."""
-        largeur = (self.epw - ecart * (par_ligne - 1)) / par_ligne
+    def graphiques(self, charts: list[alt.TopLevelMixin], par_ligne: int = 2, ecart: float = 8,
+                   largeur: float | None = None) -> None:
+        """Charts side by side, `par_ligne` to a row across the page's width (or `largeur` mm
+        each); a row that would not fit goes whole to the next page."""
+        largeur = largeur or (self.epw - ecart * (par_ligne - 1)) / par_ligne
         for start in range(0, len(charts), par_ligne):
             images = []
             for chart in charts[start:start + par_ligne]:
