@@ -30,6 +30,17 @@ CIBLE_PANDAS = 10  # times faster than pandas
 CIBLE_PREMIERE_PAGE = 1.5  # s
 CIBLE_RELANCE = 0.300  # s, median rerun after a filter change
 CIBLE_RSS_APP = 2**30
+CIBLE_DOSSIER = 5.0  # s, one basin's committee pack (workbook and PDF) at the seed scale
+
+
+def dossier(link: Path, year: int, out: Path) -> dict:
+    """One basin's committee pack, the command an officer runs (a separate process: its
+    imports, vl-convert's start and the PDF's fonts count, as they do for the officer)."""
+    run = run_child(["-m", "warehouse", "pack", "--bassin", "SUD", "--annee", str(year), "--depuis",
+                     f"{year}-01-01", "--out", str(out / "dossiers"), "--db", str(link)])
+    if run.returncode:
+        return {"erreur": (run.stderr.strip().splitlines() or ["?"])[-1]}
+    return {"total_s": run.seconds, "rss_max": run.peak_rss}
 TERRITOIRE = "indicateurs_territoire"
 
 
@@ -195,6 +206,16 @@ def build_table(args, r: dict) -> Table:
         for e in k["ecarts"][:5]:
             t.note(e)
 
+    if "dossier" in r:
+        d = r["dossier"]
+        if "erreur" in d:
+            t.add("Dossier de comité d'un bassin", f"erreur : {d['erreur'][:60]}")
+        else:
+            t.add("Dossier de comité d'un bassin, PDF et Excel (python -m warehouse pack, processus séparé)",
+                  f"{duree(d['total_s'])}, {memoire(d['rss_max'])}",
+                  f"< {duree(CIBLE_DOSSIER)} (échelle reunion)" if args.scale == "reunion" else "",
+                  d["total_s"] < CIBLE_DOSSIER if args.scale == "reunion" else None)
+
     pg = r["pages"]
     t.section("4. Pages, côté serveur (AppTest) : 1re exécution ; après changement de filtre, "
               "non en cache puis en cache (médianes)")
@@ -304,6 +325,8 @@ def main(argv=None) -> int:
                 queries.view_profile(link, TERRITOIRE, year))
         except Exception as exc:  # noqa: BLE001
             r["profils_erreur"] = str(exc).splitlines()[0]
+        step("dossier", "dossier de comité d'un bassin")
+        r["dossier"] = dossier(link, year, out)
         if not args.no_pages:
             step("pages", "pages (AppTest, processus séparé)")
             r["pages"] = pages(link, out)

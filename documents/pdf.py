@@ -19,6 +19,7 @@ import altair as alt
 import vl_convert
 from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
+from PIL import Image
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 # DejaVu (Debian's fonts-dejavu-core) has every character French needs, U+202F included; the
@@ -37,10 +38,11 @@ def typo(text: str) -> str:
 
 
 class Document(FPDF):
-    """An A4 portrait document; `pied` is the sources line printed at the foot of every page."""
+    """An A4 document, portrait or landscape (`paysage`); `pied` is the sources line printed at
+    the foot of every page."""
 
-    def __init__(self, titre: str, pied: str):
-        super().__init__(orientation="P", unit="mm", format="A4")
+    def __init__(self, titre: str, pied: str, *, paysage: bool = False):
+        super().__init__(orientation="L" if paysage else "P", unit="mm", format="A4")
         self.titre_document, self.pied = titre, pied
         self.set_title(titre)
         self.set_lang("fr-FR")
@@ -108,6 +110,25 @@ class Document(FPDF):
         """A chart as a PNG image, `largeur` mm wide (rendered at print resolution)."""
         png = vl_convert.vegalite_to_png(chart.to_dict(), scale=2.5)
         self.image(io.BytesIO(png), w=largeur)
+
+    def graphiques(self, charts: list[alt.TopLevelMixin], par_ligne: int = 2, ecart: float = 8,
+                   largeur: float | None = None) -> None:
+        """Charts side by side, `par_ligne` to a row across the page's width (or `largeur` mm
+        each); a row that would not fit goes whole to the next page."""
+        largeur = largeur or (self.epw - ecart * (par_ligne - 1)) / par_ligne
+        for start in range(0, len(charts), par_ligne):
+            images = []
+            for chart in charts[start:start + par_ligne]:
+                png = vl_convert.vegalite_to_png(chart.to_dict(), scale=2.5)
+                w, h = Image.open(io.BytesIO(png)).size
+                images.append((png, largeur * h / w))
+            hauteur = max(h for _, h in images)
+            if self.will_page_break(hauteur):
+                self.add_page()
+            y = self.get_y()
+            for i, (png, _) in enumerate(images):
+                self.image(io.BytesIO(png), x=self.l_margin + i * (largeur + ecart), y=y, w=largeur)
+            self.set_y(y + hauteur + 3)
 
     def champ(self, libelle: str, lignes: int = 3) -> None:
         """A blank field to fill in by hand during the meeting."""

@@ -217,7 +217,7 @@ def test_local_mode_is_one_audit_line_per_server_start(tmp_path):
     ("agent@ddets.gouv.fr", {"pages/administration.py"}),
     ("cta.sud@example.org", {"pages/administration.py", "pages/import_retours.py", "pages/historique.py"}),
     ("direction@siae-b.re", {"pages/administration.py", "pages/import_retours.py", "pages/historique.py",
-                             "pages/qualite.py", "pages/points_attention.py"}),
+                             "pages/qualite.py", "pages/points_attention.py", "pages/dossier_comite.py"}),
 ])
 def test_pages_a_role_may_not_use_are_not_in_its_navigation(link, email, absent):
     assert {p.path for p in PAGES} - allowed(email) == absent

@@ -14,7 +14,7 @@ browser session) raises "connection is busy".
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator
 
@@ -23,8 +23,8 @@ import polars as pl
 import streamlit as st
 
 from ui import acces
-from warehouse import queries, queries_attention, queries_retours, queries_territoires
-from warehouse.db import WarehouseError, connect_read, current_file, db_path
+from warehouse import changements, queries, queries_attention, queries_retours, queries_territoires
+from warehouse.db import Version, WarehouseError, connect_read, current_file, db_path
 from warehouse.scope import Filters, Scope
 
 
@@ -123,3 +123,31 @@ def libelle_version() -> str:
     stamp = datetime.fromtimestamp(v.stat().st_mtime).strftime("%d/%m/%Y à %H:%M")
     number = v.stem.lstrip("v").lstrip("0") or v.stem
     return f"version {number} du {stamp}"
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _changements(version_path: str, avant_path: str | None, filters: Filters, scope: Scope):
+    cur = _connexion(version_path).cursor()
+    old = _connexion(avant_path).cursor() if avant_path else None
+    try:
+        return changements.retours(old, cur, filters, scope), changements.indicateurs(old, cur, filters, scope)
+    finally:
+        cur.close()
+        if old is not None:
+            old.close()
+
+
+def changements_depuis(depuis: date, filters: Filters) -> tuple[Version | None, pl.DataFrame, pl.DataFrame]:
+    """What changed since `depuis` for the current user (warehouse.changements): the version in
+    force that day, the returns that arrived, were replaced or are still missing, and the key
+    indicators that moved."""
+    v = version()
+    if v is None:
+        raise DonneesIndisponibles(MESSAGE_SANS_ENTREPOT)
+    avant = changements.version_au(db_path(), depuis)
+    try:
+        return (avant, *_changements(str(v), str(avant.path) if avant else None, filters, scope_courant()))
+    except WarehouseError as exc:  # the old version cannot be compared: its own French sentence
+        raise DonneesIndisponibles(str(exc)) from exc
+    except duckdb.Error as exc:
+        raise _illisible(exc) from exc

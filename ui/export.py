@@ -133,23 +133,24 @@ def csv_bytes(t: Table) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def xlsx_bytes(t: Table, *, version: str = "") -> bytes:
+def _styles(wb) -> dict:
+    return {"bold": wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#E8EDF7",
+                                   "border": 1}),
+            "text": wb.add_format({}),
+            **{u: wb.add_format({"num_format": f}) for u, f in EXCEL_FORMAT.items()}}
+
+
+def _feuille_donnees(wb, nom: str, t: Table, styles: dict) -> None:
+    """One table on its own sheet: French headers, numbers with their unit's format, secret cells "s"."""
     t = avec_secret(t)
     hidden = masques(t)
     df = codes_en_libelles(t.df.select(list(t.colonnes)))
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "nan_inf_to_errors": True})
-    wb.set_properties({"title": t.titre, "author": "Observatoire IAE", "comments": "Export de l'Observatoire IAE"})
-    bold = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#E8EDF7", "border": 1})
-    formats = {u: wb.add_format({"num_format": f}) for u, f in EXCEL_FORMAT.items()}
-    text = wb.add_format({})
-
-    ws = wb.add_worksheet("Données")
+    ws = wb.add_worksheet(nom)
     units = [t.unite(c) for c in t.colonnes]
     for j, (col, unit) in enumerate(zip(t.colonnes, units)):
-        ws.write_string(0, j, t.titre_colonne(col), bold)
+        ws.write_string(0, j, t.titre_colonne(col), styles["bold"])
         width = max([len(t.titre_colonne(col)) * 0.9, 10] + [len(str(v)) for v in df[col].head(200).to_list()])
-        ws.set_column(j, j, min(width + 2, 48), formats.get(unit, text))
+        ws.set_column(j, j, min(width + 2, 48), styles.get(unit, styles["text"]))
     for i, row in enumerate(df.iter_rows(), start=1):
         for j, (col, v, unit) in enumerate(zip(t.colonnes, row, units)):
             if col in hidden and hidden[col][i - 1]:
@@ -160,44 +161,90 @@ def xlsx_bytes(t: Table, *, version: str = "") -> bytes:
             if unit == "booleen" or isinstance(v, bool):
                 ws.write_string(i, j, "oui" if v else "non")
             elif isinstance(v, (int, float)):
-                ws.write_number(i, j, v, formats.get(unit, text))
+                ws.write_number(i, j, v, styles.get(unit, styles["text"]))
             else:
                 ws.write_string(i, j, neutraliser(str(v)))
     ws.freeze_panes(1, 0)
     if df.height:
         ws.autofilter(0, 0, df.height, len(t.colonnes) - 1)
 
+
+NOTE_SECRET = (f"appliqué : « {SECRET} » marque une valeur masquée, la colonne « Secret statistique » dit "
+               "pourquoi (trop peu de personnes ou de structures, ou case qui permettrait de recalculer une valeur "
+               "masquée).")
+
+
+def _feuille_filtres(wb, lines: list[tuple[str, str]], styles: dict) -> None:
     info = wb.add_worksheet("Filtres")
     info.set_column(0, 0, 28)
     info.set_column(1, 1, 90)
-    lines = [("Export", t.titre), *((k, neutraliser(v)) for k, v in t.filtres),
-             ("Date de l'export", datetime.now().strftime("%d/%m/%Y %H:%M")),
-             ("Lignes", str(df.height)),
-             ("Cellule vide", "valeur inconnue : retour non reçu, ou rapport dont le dénominateur est nul")]
-    if t.diffusion:
-        lines.append(("Secret statistique", f"appliqué : « {SECRET} » marque une valeur masquée, la colonne "
-                      "« Secret statistique » dit pourquoi (trop peu de personnes ou de structures, ou case "
-                      "qui permettrait de recalculer une valeur masquée)."))
-    if version:
-        lines.append(("Version de l'entrepôt", version))
     for i, (k, v) in enumerate(lines):
-        info.write_string(i, 0, k, bold)
+        info.write_string(i, 0, k, styles["bold"])
         info.write_string(i, 1, v)
 
-    defs = [c for c in t.colonnes if c in catalogue.INDICATORS]
-    if defs:
-        ds = wb.add_worksheet("Définitions")
-        wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-        for j, (h, w) in enumerate([("Indicateur", 30), ("Définition", 70), ("Formule", 50), ("Source", 30)]):
-            ds.write_string(0, j, h, bold)
-            ds.set_column(j, j, w, wrap)
-        for i, col in enumerate(defs, start=1):
-            ind = catalogue.INDICATORS[col]
-            ds.write_string(i, 0, ind.label)
-            ds.write_string(i, 1, ind.definition)
-            ds.write_string(i, 2, ind.formula)
-            ds.write_string(i, 3, ", ".join(labels.source(s) for s in ind.sources))
-        ds.freeze_panes(1, 0)
+
+def _feuille_definitions(wb, colonnes, styles: dict) -> None:
+    defs = list(dict.fromkeys(c for c in colonnes if c in catalogue.INDICATORS))
+    if not defs:
+        return
+    ds = wb.add_worksheet("Définitions")
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    for j, (h, w) in enumerate([("Indicateur", 30), ("Définition", 70), ("Formule", 50), ("Source", 30)]):
+        ds.write_string(0, j, h, styles["bold"])
+        ds.set_column(j, j, w, wrap)
+    for i, col in enumerate(defs, start=1):
+        ind = catalogue.INDICATORS[col]
+        ds.write_string(i, 0, ind.label)
+        ds.write_string(i, 1, ind.definition)
+        ds.write_string(i, 2, ind.formula)
+        ds.write_string(i, 3, ", ".join(labels.source(s) for s in ind.sources))
+    ds.freeze_panes(1, 0)
+
+
+def _classeur(titre: str) -> tuple[io.BytesIO, xlsxwriter.Workbook]:
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "nan_inf_to_errors": True})
+    wb.set_properties({"title": titre, "author": "Observatoire IAE", "comments": "Export de l'Observatoire IAE"})
+    return buf, wb
+
+
+def xlsx_bytes(t: Table, *, version: str = "") -> bytes:
+    buf, wb = _classeur(t.titre)
+    styles = _styles(wb)
+    _feuille_donnees(wb, "Données", t, styles)
+    shown = avec_secret(t)
+    lines = [("Export", t.titre), *((k, neutraliser(v)) for k, v in t.filtres),
+             ("Date de l'export", datetime.now().strftime("%d/%m/%Y %H:%M")),
+             ("Lignes", str(t.df.height)),
+             ("Cellule vide", "valeur inconnue : retour non reçu, ou rapport dont le dénominateur est nul")]
+    if shown.diffusion:
+        lines.append(("Secret statistique", NOTE_SECRET))
+    if version:
+        lines.append(("Version de l'entrepôt", version))
+    _feuille_filtres(wb, lines, styles)
+    _feuille_definitions(wb, t.colonnes, styles)
+    wb.close()
+    return buf.getvalue()
+
+
+def classeur_bytes(feuilles: list[tuple[str, Table]], *, titre: str, filtres: tuple[tuple[str, str], ...] = (),
+                   version: str = "", diffusion: bool = False) -> bytes:
+    """Several tables in one workbook, one sheet each (name: at most 31 characters), then the
+    "Filtres" sheet (what the workbook is, its filters, each sheet's rows) and "Définitions"."""
+    buf, wb = _classeur(titre)
+    styles = _styles(wb)
+    for nom, t in feuilles:
+        _feuille_donnees(wb, nom[:31], t, styles)
+    lines = [("Dossier", titre), *((k, neutraliser(v)) for k, v in filtres),
+             ("Date de l'export", datetime.now().strftime("%d/%m/%Y %H:%M")),
+             *((f"Feuille « {nom[:31]} »", f"{t.titre} : {t.df.height} ligne(s)") for nom, t in feuilles),
+             ("Cellule vide", "valeur inconnue : retour non reçu, ou rapport dont le dénominateur est nul")]
+    if diffusion or any(avec_secret(t).diffusion for _, t in feuilles):
+        lines.append(("Secret statistique", NOTE_SECRET))
+    if version:
+        lines.append(("Version de l'entrepôt", version))
+    _feuille_filtres(wb, lines, styles)
+    _feuille_definitions(wb, [c for _, t in feuilles for c in t.colonnes], styles)
     wb.close()
     return buf.getvalue()
 

@@ -43,6 +43,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/fiche_siae.py", "Fiche SIAE", "📇", "Tableau de bord"),
     PageSpec("pages/points_attention.py", "Points d'attention", "🚩", "Tableau de bord",
              roles=("admin", "agent", "cta")),
+    PageSpec("pages/dossier_comite.py", "Dossier de comité", "🗂️", "Tableau de bord",
+             roles=("admin", "agent", "cta")),
     PageSpec("pages/publics.py", "Publics", "👥", "Thèmes"),
     PageSpec("pages/personnel.py", "Personnel", "🧑‍🏫", "Thèmes"),
     PageSpec("pages/finances.py", "Finances", "💶", "Thèmes"),

@@ -1,10 +1,12 @@
-"""Command line: `python -m warehouse init|versions|restore|erase|retention [--db PATH]`."""
+"""Command line: `python -m warehouse init|versions|restore|erase|retention|pack [--db PATH]`."""
 
 from __future__ import annotations
 
+import argparse
 import getpass
 import sys
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 
 import duckdb
 
@@ -43,6 +45,31 @@ def versions(link) -> None:
     print("* = version en service. Restaurer : python -m warehouse restore NUMERO")
 
 
+def _jour(text: str) -> date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    raise argparse.ArgumentTypeError(f"date attendue au format AAAA-MM-JJ : {text!r}")
+
+
+def pack(parser, link, args) -> int:
+    # The pack's PDF and workbook are built by documents/ (above ui/ in the layering): this
+    # entry point reaches up to it because docs/CONTRACT.md names the command `python -m
+    # warehouse pack`; nothing else in warehouse/ imports documents or ui.
+    from documents import pack as dossiers
+
+    if not exists(link):
+        raise WarehouseError(f"Aucun entrepôt de données à {link} : lancez `python -m warehouse init`.")
+    bassins = [b.strip().upper() for b in args.bassin]
+    probleme = dossiers.verifier(link, bassins, args.annee, args.depuis)
+    if probleme:
+        parser.error(probleme)
+    dossiers.lancer(link, bassins, args.annee, Path(args.out), args.depuis, args.diffusion)
+    return 0
+
+
 def main(argv=None) -> int:
     parser = FrenchParser(prog="python -m warehouse", description="Créer, lister et restaurer l'entrepôt.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="commande")
@@ -55,10 +82,26 @@ def main(argv=None) -> int:
     e.add_argument("--identifiant", required=True)
     sub.add_parser("retention", help="effacer les données individuelles plus anciennes que la durée de "
                                      "conservation (config/observatoire.toml)")
+    pk = sub.add_parser("pack", help="écrire le dossier de comité d'un bassin (classeur Excel et PDF)",
+                        description="Écrit DOSSIER/comite_<bassin>_<annee>.xlsx et .pdf : chiffres clés, graphiques, "
+                                    "structures, points d'attention et ce qui a changé depuis le dernier comité.")
+    pk.add_argument("--bassin", required=True, action="append", metavar="BASSIN",
+                    help="bassin (par exemple SUD) ou TOUS pour le département ; à répéter pour plusieurs dossiers "
+                         "d'un coup. Les quatre bassins et le département : --bassin NORD --bassin EST "
+                         "--bassin OUEST --bassin SUD --bassin TOUS")
+    pk.add_argument("--annee", required=True, type=int, metavar="ANNEE")
+    pk.add_argument("--depuis", type=_jour, metavar="AAAA-MM-JJ",
+                    help="date du dernier comité : ce qui a changé depuis (retours arrivés ou corrigés, indicateurs)")
+    pk.add_argument("--out", required=True, metavar="DOSSIER", help="dossier où écrire les fichiers")
+    pk.add_argument("--diffusion", action="store_true",
+                    help="dossier pour diffusion : secret statistique appliqué comme pour un comité ; sans cette "
+                         "option, le dossier est celui d'un agent de l'État (toutes les valeurs)")
     for p in sub.choices.values():
         p.add_argument("--db", help="chemin de l'entrepôt (défaut : warehouse/iae.duckdb ou $IAE_DB)")
     args = parser.parse_args(argv)
     link = db_path(args.db)
+    if args.command == "pack":
+        return pack(parser, link, args)
     if args.command == "init":
         init(link)
     elif args.command == "versions":
