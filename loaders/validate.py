@@ -269,9 +269,6 @@ def check_sheet(sheet: Sheet, communes: frozenset[str]) -> Checked:
 
     raw = sheet.frame
     typed = pl.DataFrame([cast_column(c, raw[c.name]) for c in t.columns] + [raw[ROW]])
-    if t.name == "objectifs":  # indicators named by their label, realised values of computed ones
-        typed, found_here = objectifs.normalise(sheet, typed)
-        problems += found_here
 
     # Cells that held text but did not cast: one problem each, with the text as written.
     # One lazy query for all columns: polars runs the columns side by side.
@@ -282,6 +279,10 @@ def check_sheet(sheet: Sheet, communes: frozenset[str]) -> Checked:
         for c in t.columns if c.type in CAST_RULES
     ]
     failed_cells = pl.concat(cast_failures).collect() if cast_failures else pl.DataFrame()
+    if t.name == "objectifs":  # indicators named by their label, realised values of computed ones
+        # (after the cast check: a value dropped here is not a cell that failed to cast)
+        typed, found_here = objectifs.normalise(sheet, typed)
+        problems += found_here
 
     found = [failed_cells] if failed_cells.height else []
     for c in t.columns:
