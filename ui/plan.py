@@ -14,7 +14,6 @@ from ui.format import VIDE, date_fr, fmt_evolution, fmt_valeur
 from warehouse.db import db_path
 from warehouse.queries_plan import ALL, SECRET
 
-EDITEURS = ("admin", "agent")  # who may change the plan; the other roles read it
 STATUTS = {"ATTEINT": "✅ atteint", "NON_ATTEINT": "❌ non atteint", "NON_MESURE": "⏳ non mesuré",
            SECRET: "🔒 secret"}
 assert set(STATUTS) - {SECRET} == set(DERIVED_LISTS["STATUT_OBJECTIF"])
@@ -97,8 +96,9 @@ def libelle_objectif(r: dict) -> str:
 # ---------- the plan editor ----------
 
 def peut_modifier() -> bool:
+    """Who may load returns may change the plan (admin, agent); the other roles read it."""
     user = acces.utilisateur_courant()
-    return user is not None and user.role in EDITEURS
+    return user is not None and user.peut_importer
 
 
 def _config(bassins: list[str]) -> dict:
