@@ -38,15 +38,6 @@ with c2.container(border=True):
                        file_name="modele_registre_conventions.xlsx", mime=export.MIME["xlsx"], key="modele_registre",
                        on_click="ignore")
 
-with st.container(border=True):
-    st.markdown("**Plan d'action territorial**")
-    st.caption("Tenu par la DDETS pour le CDIAE et les comités de bassin : une ligne par objectif (axe, action, "
-               "indicateur, cible). Un fichier chargé remplace le plan de chaque année qu'il contient ; le plan "
-               "peut aussi être saisi sur la page « Plan d'action ».")
-    st.download_button("⬇️ Télécharger le modèle du plan d'action (.xlsx)", data=classeurs.classeur_plan,
-                       file_name="modele_plan_action.xlsx", mime=export.MIME["xlsx"], key="modele_plan",
-                       on_click="ignore")
-
 st.subheader("Classeur pré-rempli pour une structure")
 st.caption("Le classeur d'une SIAE pour une année, avec son identité et les personnes encore présentes au 31/12 "
            "de l'année précédente (à compléter : heures travaillées, sorties, nouvelles entrées). Les finances "

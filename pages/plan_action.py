@@ -5,7 +5,7 @@ trend against its targets; the plan editor for the State office."""
 import polars as pl
 import streamlit as st
 
-from ui import charts, data, page, plan
+from ui import charts, classeurs, data, export, page, plan
 from warehouse.scope import Filters
 
 f = page.filtres()
@@ -17,11 +17,12 @@ if objectifs.is_empty():
     annees = data.lire("annees_plan")["annee"].to_list()
     st.info(f"Aucun objectif du plan d'action pour {f.annee} et cette sélection."
             + (f" Années qui ont un plan : {', '.join(map(str, annees))}." if annees else
-               " Chargez le plan (modèle « objectifs », page « Modèles de retour ») ou saisissez-le ci-dessous."))
+               " Chargez le plan (page « Importer des retours », modèle ci-dessous) ou saisissez-le ci-dessous."))
 else:
     comptes = objectifs["statut"].value_counts()
     n = dict(zip(comptes["statut"], comptes["count"]))
-    for column, (code, mot) in zip(st.columns(4), plan.STATUTS.items()):
+    shown = {code: mot for code, mot in plan.STATUTS.items() if code != plan.SECRET or n.get(code)}
+    for column, (code, mot) in zip(st.columns(len(shown)), shown.items()):
         column.metric(mot, n.get(code, 0), border=True)
     st.caption("Les objectifs des bassins choisis et ceux du département. Un taux est comparé en points. "
                "« Non mesuré » : réalisé inconnu (retours non reçus, ou indicateur mesuré à la main pas encore "
@@ -56,4 +57,9 @@ if plan.peut_modifier():
     bassins = data.lire("bassins")["bassin"].to_list()
     with st.expander(f"Éditer le plan {f.annee} (tous les bassins)", expanded=objectifs.is_empty()):
         plan.editeur(f.annee, data.lire("plan_annee", Filters(annee=f.annee)), bassins)
+    st.download_button("⬇️ Modèle Excel du plan d'action (.xlsx)", data=classeurs.classeur_plan,
+                       file_name="modele_plan_action.xlsx", mime=export.MIME["xlsx"], key="modele_plan",
+                       on_click="ignore", help="Pour préparer le plan hors ligne : une ligne par objectif, listes "
+                       "déroulantes des bassins, types, sens et indicateurs ; chargé par la page « Importer des "
+                       "retours », il remplace le plan de chaque année qu'il contient.")
 page.lien_referentiel(list(objectifs["indicateur"].unique()) if not objectifs.is_empty() else [])

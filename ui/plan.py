@@ -19,9 +19,10 @@ STATUTS = {"ATTEINT": "✅ atteint", "NON_ATTEINT": "❌ non atteint", "NON_MESU
 assert set(STATUTS) - {SECRET} == set(DERIVED_LISTS["STATUT_OBJECTIF"])
 
 # Columns of the objectives table shown and exported, with their headers.
+# The figures come right after the action, so the status shows without scrolling at 1366 pixels.
 COLONNES = {
-    "action": "Action", "objectif": "Objectif", "territoire": "Territoire", "indicateur_libelle": "Indicateur",
-    "cible_texte": "Cible", "realise_texte": "Réalisé", "ecart_texte": "Écart", "statut_texte": "Statut",
+    "action": "Action", "territoire": "Territoire", "indicateur_libelle": "Indicateur", "cible_texte": "Cible",
+    "realise_texte": "Réalisé", "ecart_texte": "Écart", "statut_texte": "Statut", "objectif": "Objectif",
     "mesure": "Mesure", "pilote": "Pilote",
 }
 
@@ -83,9 +84,10 @@ def export_kw() -> dict:
 
 def grille(df: pl.DataFrame, *, key: str) -> None:
     """One axis's objectives, grouped by action (no export: the whole plan is exported once)."""
-    wide = {"objectif", "mesure", "action"}
+    widths = {"action": 190, "territoire": 150, "indicateur_libelle": 190, "cible_texte": 70, "realise_texte": 70,
+              "ecart_texte": 80, "statut_texte": 120, "objectif": 240, "mesure": 240}
     st.dataframe(df.select(list(COLONNES)), hide_index=True, key=key, column_config={
-        c: st.column_config.TextColumn(titre, width="medium" if c in wide else None) for c, titre in COLONNES.items()})
+        c: st.column_config.TextColumn(titre, width=widths.get(c)) for c, titre in COLONNES.items()})
 
 
 def libelle_objectif(r: dict) -> str:
@@ -109,11 +111,14 @@ def _config(bassins: list[str]) -> dict:
             continue
         kw = {"help": c.help or None, "required": c.required}
         if c.name == "bassin":
-            cfg[c.name] = st.column_config.SelectboxColumn(c.label, options=[ALL, *bassins], **kw)
+            cfg[c.name] = st.column_config.SelectboxColumn(c.label, options=[ALL, *bassins],
+                                                           format_func=labels.bassin, **kw)
         elif c.name == "type_siae":
-            cfg[c.name] = st.column_config.SelectboxColumn(c.label, options=[ALL, *CODE_LISTS["TYPE_SIAE"]], **kw)
+            cfg[c.name] = st.column_config.SelectboxColumn(c.label, options=[ALL, *CODE_LISTS["TYPE_SIAE"]],
+                                                           format_func=labels.type_siae, **kw)
         elif c.name == "sens":
-            cfg[c.name] = st.column_config.SelectboxColumn(c.label, options=list(CODE_LISTS["SENS"]), **kw)
+            cfg[c.name] = st.column_config.SelectboxColumn(c.label, options=list(CODE_LISTS["SENS"]),
+                                                           format_func=CODE_LISTS["SENS"].get, **kw)
         elif c.type == "dec":
             cfg[c.name] = st.column_config.NumberColumn(c.label, format="localized", **kw)
         elif c.type == "date":
