@@ -51,4 +51,10 @@ def test_plan_page_in_a_browser(seed):
         text = page.locator('[data-testid="stMain"]').inner_text()
         assert f"60{NNBSP}%" in text and "Traceback" not in text
         assert page.get_by_text("Modifier le plan 2024").count() == 1  # local mode: the administrator edits
+        page.get_by_text("Éditer le plan 2024 (tous les bassins)").click()
+        editor = page.locator('[data-testid="stDataFrame"]').last
+        editor.scroll_into_view_if_needed()
+        page.wait_for_timeout(800)
+        assert page.get_by_role("button", name="Vérifier et enregistrer le plan 2024").count() == 1
+        page.screenshot(path=str(SCREENSHOTS / "plan_action_editeur.png"))
         ctx.close()

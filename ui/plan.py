@@ -39,10 +39,14 @@ def libelle_indicateur(indicateur: str) -> str:
     return INDICATEURS.get(indicateur, indicateur)
 
 
+def _lieu(bassin: str) -> str:
+    """An objective's place: a basin, or the department (`TOUS`)."""
+    return "Département" if bassin == ALL else labels.bassin(bassin)
+
+
 def territoire(bassin: str, type_siae: str) -> str:
     """"Sud · EI", "Département · tous types"."""
-    lieu = "Département" if bassin == ALL else labels.bassin(bassin)
-    return f"{lieu} · {labels.type_siae(type_siae).lower() if type_siae == ALL else type_siae}"
+    return f"{_lieu(bassin)} · {labels.type_siae(type_siae).lower() if type_siae == ALL else type_siae}"
 
 
 def _mesure(r: dict) -> str:
@@ -112,7 +116,7 @@ def _config(bassins: list[str]) -> dict:
         kw = {"help": c.help or None, "required": c.required}
         if c.name == "bassin":
             cfg[c.name] = st.column_config.SelectboxColumn(c.label, options=[ALL, *bassins],
-                                                           format_func=labels.bassin, **kw)
+                                                           format_func=_lieu, **kw)
         elif c.name == "type_siae":
             cfg[c.name] = st.column_config.SelectboxColumn(c.label, options=[ALL, *CODE_LISTS["TYPE_SIAE"]],
                                                            format_func=labels.type_siae, **kw)
