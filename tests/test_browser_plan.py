@@ -39,7 +39,8 @@ def test_plan_page_in_a_browser(seed):
         assert page.locator('[data-testid="stMain"] h1').inner_text().strip() == "Plan d'action"
         metric = page.locator('[data-testid="stMetric"]', has_text="atteint").first
         assert metric.locator('[data-testid="stMetricValue"]').inner_text().strip() == str(counts["ATTEINT"])
-        assert page.get_by_text("Axe 4 : renforcer la professionnalisation des structures").count() == 1
+        # the axes are drawn after the metrics: wait for the last one (a loaded machine draws slowly)
+        page.get_by_role("heading", name="Axe 4 : renforcer la professionnalisation des structures").wait_for()
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "plan_action_haut.png"))
         chart = page.locator('[data-testid="stVegaLiteChart"]').first
