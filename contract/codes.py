@@ -134,6 +134,7 @@ CODE_LISTS: dict[str, dict[str, str]] = {
         "RETRAITE": "Retraite",
         "AUTRE": "Autre",
     },
+    "SENS": {"AU_MOINS": "Au moins (atteint si réalisé ≥ cible)", "AU_PLUS": "Au plus (atteint si réalisé ≤ cible)"},
 }
 
 # Exit reasons by category, in the order pages show them (docs/CONTRACT.md section 3); the
@@ -173,6 +174,9 @@ DERIVED_LISTS: dict[str, dict[str, str]] = {
         "8": "Niveau 8 (doctorat)",
     },
     "STATUT_RETOUR": {"RECU": "Reçu", "REFUSE": "Refusé", "MANQUANT": "Manquant"},
+    # suivi_objectifs: how an objective stands, and where its realised value comes from.
+    "STATUT_OBJECTIF": {"ATTEINT": "atteint", "NON_ATTEINT": "non atteint", "NON_MESURE": "non mesuré"},
+    "SOURCE_OBJECTIF": {"CALCULE": "calculé par l'Observatoire", "SAISI": "saisi à la main"},
     "FINANCEUR": {
         "aides_etat": "État",
         "aides_departement": "Département",

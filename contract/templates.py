@@ -21,6 +21,8 @@ class Column:
     pattern_rule: str = ""  # the pattern, said in French
     siret: bool = False  # 14 digits with the Luhn checksum
     commune: bool = False  # must be known in the communes reference
+    extra_codes: tuple[str, ...] = ()  # accepted beside the list's codes (`TOUS` in the action plan)
+    default: str | None = None  # written in an empty cell before validation
 
     @property
     def sql_type(self) -> str:
@@ -246,9 +248,41 @@ _add(Template(
     return_key=("annee", "commune_insee"),
 ))
 
+
+_add(Template(
+    "objectifs",
+    "Plan d'action",
+    "Plan d'action territorial (fiches actions) : un objectif par ligne, avec sa cible et son indicateur.",
+    (
+        Column("annee", INT, True, "Année", "Année de la cible, par exemple 2025.", min=2000, max=2100),
+        Column("bassin", CODE, True, "Bassin", "Bassin d'emploi, ou TOUS pour l'ensemble du département.",
+               codes="BASSIN", extra_codes=("TOUS",)),
+        Column("type_siae", CODE, False, "Type de SIAE", "ACI, AI, EI, ETTI, EITI, ou TOUS ; vide = TOUS.",
+               codes="TYPE_SIAE", extra_codes=("TOUS",), default="TOUS"),
+        Column("axe", TEXT, True, "Axe", "Par exemple « Axe 1 : renforcer la coopération entre les acteurs de "
+               "l'IAE »."),
+        Column("action", TEXT, True, "Action", "L'action partagée."),
+        Column("objectif", TEXT, True, "Objectif", "L'objectif, en mots."),
+        Column("indicateur", TEXT, True, "Indicateur",
+               "Un indicateur de l'Observatoire (son nom ou son libellé, liste déroulante) ou le libellé d'un "
+               "indicateur mesuré à la main."),
+        Column("cible", DEC, True, "Cible", "Dans l'unité de l'indicateur ; un taux en fraction (0,6 pour 60 %)."),
+        Column("sens", CODE, True, "Sens", "AU_MOINS : atteint si le réalisé est supérieur ou égal à la cible ; "
+               "AU_PLUS : atteint s'il est inférieur ou égal.", codes="SENS"),
+        Column("realise_saisi", DEC, False, "Réalisé saisi",
+               "Valeur réalisée, pour un indicateur mesuré à la main seulement."),
+        Column("pilote", TEXT, False, "Pilote", "Qui pilote l'action."),
+        Column("acteurs", TEXT, False, "Acteurs", "Qui y participe."),
+        Column("moyens", TEXT, False, "Moyens", "Moyens mobilisés."),
+        Column("echeance", DATE, False, "Échéance", "JJ/MM/AAAA."),
+    ),
+    key=("annee", "bassin", "type_siae", "action", "indicateur"),
+    return_key=("annee",),  # a file replaces the whole plan of each year it holds
+))
+
 # Load order in a batch: the reference first, so a return may name a commune loaded with it.
 LOAD_ORDER = ("communes", "demande_territoire", "conventions", "structure", "salaries_insertion",
-              "personnel_permanent", "finances")
+              "personnel_permanent", "finances", "objectifs")
 
 # The four returns a structure sends each year; a complete return has all four.
 RETURN_TEMPLATES = ("structure", "salaries_insertion", "personnel_permanent", "finances")

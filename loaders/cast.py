@@ -70,7 +70,8 @@ def _cast(col: Column) -> pl.Expr:
         low = c.str.to_lowercase()
         return pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False)
     if col.type == CODE:
-        return _apply_aliases(fold_code(c), col.codes)
+        code = _apply_aliases(fold_code(c), col.codes)
+        return code.fill_null(col.default) if col.default else code
     if col.type == CODES:
         return (
             c.str.replace_all(r"[;|+]", ",").str.split(",")

@@ -19,6 +19,7 @@ import duckdb
 import polars as pl
 
 from contract import LOAD_ORDER, TEMPLATES
+from loaders import objectifs
 from loaders.read import ACCEPTED_SUFFIXES, fold, read_file
 from loaders.report import ERROR, WARNING, LoadError, Problem
 from loaders.validate import Checked, check_sheet
@@ -130,6 +131,8 @@ def store_sheet(con: duckdb.DuckDBPyConnection, template: str, df: pl.DataFrame,
             con.execute(f"delete from {raw} where commune_insee in (select commune_insee from incoming)")
             con.execute(f"insert into {raw} select {casts}, ? from incoming i", [load_id])
             return df.height, 0, 0
+        if template == objectifs.TEMPLATE:  # keyed by year: a file replaces the whole plan of each year it holds
+            return objectifs.store_plan(con, df, load_id)
         if "siret" not in t.return_key:
             return _store_by_key(con, t, raw, casts, load_id)
         key = list(t.return_key)

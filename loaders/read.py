@@ -174,8 +174,7 @@ def read_csv(data: bytes, file: str) -> list[Sheet]:
     header_idx, template, _ = _find_header_row(raw, None)
     if template is None:
         raise LoadError(file, "aucun modèle de retour reconnu : les en-têtes de colonnes ne correspondent à aucun "
-                              "modèle (conventions, structure, salaries_insertion, personnel_permanent, finances, "
-                              "communes).")
+                              f"modèle ({', '.join(TEMPLATES)}).")
     folded = [fold(v) if v is not None else "" for v in raw.row(header_idx)]
     template = _guess_template(folded, Path(file).stem) or template
     return [_frame_to_sheet(file, None, template, raw, header_idx, first_line=1)]
@@ -221,8 +220,8 @@ def read_xlsx(path: Path, file: str) -> list[Sheet]:
         sheets.append(_frame_to_sheet(file, name, template, raw, header_idx, first_line=1))
     if not sheets:
         raise LoadError(file, "aucune feuille du classeur ne correspond à un modèle de retour (les feuilles doivent "
-                              "s'appeler conventions, structure, salaries_insertion, personnel_permanent, finances "
-                              "ou communes, ou porter leurs en-têtes).")
+                              f"s'appeler {', '.join(list(TEMPLATES)[:-1])} ou {list(TEMPLATES)[-1]}, ou porter "
+                              "leurs en-têtes).")
     return sheets
 
 

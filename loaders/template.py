@@ -16,6 +16,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from contract import BOOL, CODE, CODE_LISTS, CODES, DATE, DEC, INT, OPEN_CODE_LISTS, TEMPLATES
+from loaders.objectifs import INDICATEURS
 from loaders.read import READING_AIDS
 from warehouse.scope import SCOPE_AGREGATS, SCOPE_PERSONNES, Filters, Scope, params, run
 
@@ -45,7 +46,30 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "demande_territoire": {"annee": 2025, "commune_insee": "97411", "demandeurs_emploi": 21450,
                            "demandeurs_longue_duree": 11200, "beneficiaires_rsa": 15800, "jeunes_moins_26": 2950,
                            "population_15_64": 99800},
+    "objectifs": {"annee": 2025, "bassin": "SUD", "type_siae": "TOUS",
+                  "axe": "Axe 1 : renforcer la coopération entre les acteurs de l'IAE",
+                  "action": "Accompagnement vers l'emploi", "objectif": "Six sorties dynamiques sur dix",
+                  "indicateur": "Taux de sortie dynamique", "cible": 0.6, "sens": "AU_MOINS", "pilote": "CTA Sud",
+                  "echeance": dt.date(2025, 12, 31)},
 }
+
+# Drop-downs beyond the code lists: a code list with `TOUS`, and the computed indicators an
+# objective may name, by their label (the cell may also hold a hand-measured indicator's label).
+INDICATEUR = "INDICATEUR"
+LISTS: dict[str, dict[str, str]] = {
+    **CODE_LISTS,
+    **{f"{c.codes}_OU_TOUS": {**CODE_LISTS[c.codes], **{e: "Tous" for e in c.extra_codes}}
+       for t in TEMPLATES.values() for c in t.columns if c.extra_codes},
+    INDICATEUR: {label: name for name, label in INDICATEURS.items()},
+}
+
+
+def _list_name(col) -> str | None:
+    if col.name == "indicateur":
+        return INDICATEUR
+    if col.type == CODE:
+        return f"{col.codes}_OU_TOUS" if col.extra_codes else col.codes
+    return None
 
 
 def _note(col) -> str:
@@ -53,7 +77,7 @@ def _note(col) -> str:
     if col.help:
         parts.append(col.help)
     if col.type in (CODE, CODES) and col.codes not in OPEN_CODE_LISTS:
-        codes = ", ".join(CODE_LISTS[col.codes])
+        codes = ", ".join([*CODE_LISTS[col.codes], *col.extra_codes])
         parts.append(("Un ou plusieurs codes séparés par des virgules : " if col.type == CODES else "Code : ") + codes)
     if col.type == DATE:
         parts.append("Date au format JJ/MM/AAAA.")
@@ -73,12 +97,12 @@ class _Book:
         # Drop-downs point at the "Listes" sheet: code in column 2j, its label beside it.
         self.list_ranges = {
             name: f"=Listes!${xl_col_to_name(2 * j)}$2:${xl_col_to_name(2 * j)}${len(codes) + 1}"
-            for j, (name, codes) in enumerate(CODE_LISTS.items())
+            for j, (name, codes) in enumerate(LISTS.items())
         }
 
     def lists_sheet(self) -> None:
         ws = self.wb.add_worksheet("Listes")
-        for j, (name, codes) in enumerate(CODE_LISTS.items()):
+        for j, (name, codes) in enumerate(LISTS.items()):
             ws.write(0, 2 * j, name, self.bold)
             ws.write(0, 2 * j + 1, "Libellé", self.bold)
             for i, (code, label) in enumerate(codes.items(), start=1):
@@ -162,8 +186,13 @@ class _Book:
     def _validation(self, ws, j: int, col) -> None:
         rng = (1, j, _ROWS, j)
         message = {"error_title": col.label, "input_title": col.label[:32]}
-        if col.type == CODE and col.codes in self.list_ranges and col.codes not in OPEN_CODE_LISTS:
-            ws.data_validation(*rng, {"validate": "list", "source": self.list_ranges[col.codes],
+        name = _list_name(col)
+        if name == INDICATEUR or (col.type == CODE and col.codes in OPEN_CODE_LISTS and col.extra_codes):
+            # Suggestions only: a hand-measured indicator, another department's basin are accepted.
+            ws.data_validation(*rng, {"validate": "list", "source": self.list_ranges[name], "error_type": "information",
+                                      "error_message": "Valeur hors de la liste : vérifiez-la.", **message})
+        elif col.type == CODE and name in self.list_ranges and col.codes not in OPEN_CODE_LISTS:
+            ws.data_validation(*rng, {"validate": "list", "source": self.list_ranges[name],
                                       "error_message": "Choisissez un code de la liste.", **message})
         elif col.type == BOOL:
             ws.data_validation(*rng, {"validate": "list", "source": ["oui", "non"], **message})

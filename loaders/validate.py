@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Callable
 import polars as pl
 
 from contract import CODE, CODE_LISTS, CODES, DEC, OPEN_CODE_LISTS, Column, Template
+from loaders import objectifs
 from loaders.cast import CAST_RULES, POLARS_TYPES, cast_column
 from loaders.read import ROW, Sheet
 from loaders.report import ERROR, WARNING, Problem
@@ -153,7 +154,7 @@ def _column_conditions(col: Column, communes: frozenset[str]) -> list[tuple[Call
         if col.max is not None:
             conditions.append((lambda e, v=col.max: e.le(v), rule))
     if col.type == CODE and col.codes not in OPEN_CODE_LISTS:
-        allowed = list(CODE_LISTS[col.codes])
+        allowed = list(CODE_LISTS[col.codes]) + list(col.extra_codes)
         conditions.append((lambda e, a=allowed: e.is_in(a), "code inconnu ; codes admis : " + ", ".join(allowed)))
     if col.pattern:
         pattern = col.pattern if col.pattern.startswith("^") else "^" + col.pattern  # as pandera's str_matches
@@ -278,6 +279,10 @@ def check_sheet(sheet: Sheet, communes: frozenset[str]) -> Checked:
         for c in t.columns if c.type in CAST_RULES
     ]
     failed_cells = pl.concat(cast_failures).collect() if cast_failures else pl.DataFrame()
+    if t.name == "objectifs":  # indicators named by their label, realised values of computed ones
+        # (after the cast check: a value dropped here is not a cell that failed to cast)
+        typed, found_here = objectifs.normalise(sheet, typed)
+        problems += found_here
 
     found = [failed_cells] if failed_cells.height else []
     for c in t.columns:

@@ -392,3 +392,32 @@ def carte_taux(df: pl.DataFrame) -> alt.Chart:
                         anchor="start"),
         height=height, width="container")
     return finish(chart)
+
+
+CIBLE = PALETTE[5]  # the target: vermilion, apart from the realised line
+
+
+def objectif(df: pl.DataFrame, unit: str, *, titre: str, sous_titre: str | None = None) -> alt.Chart:
+    """An objective's indicator over the years (annee, realise) with the plan's targets drawn on
+    it (cible): the realised line and its values, the targets as dashed marks, one legend."""
+    long = pl.concat([
+        df.select("annee", pl.col("realise").alias("valeur"), pl.lit("Réalisé").alias("serie")),
+        df.select("annee", pl.col("cible").alias("valeur"), pl.lit("Cible").alias("serie")),
+    ]).filter(pl.col("valeur").is_not_null()).with_columns(pl.col("annee").cast(pl.String))
+    colour = alt.Color("serie:N", title=None, scale=alt.Scale(domain=["Réalisé", "Cible"], range=[PRIMARY, CIBLE]))
+    base = alt.Chart(long).encode(
+        x=alt.X("annee:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("valeur:Q", title=None, axis=_axis(unit, tickCount=4), scale=alt.Scale(zero=True)),
+        color=colour,
+        tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip("serie:N", title="Série"),
+                 alt.Tooltip("valeur:Q", title="Valeur", format=_fmt(unit))],
+    )
+    realise = alt.datum.serie == "Réalisé"
+    line = base.transform_filter(realise).mark_line(strokeWidth=3)
+    points = base.mark_point(filled=True, size=90).encode(
+        shape=alt.Shape("serie:N", title=None, scale=alt.Scale(domain=["Réalisé", "Cible"],
+                                                               range=["circle", "diamond"])))
+    target = base.transform_filter(~realise).mark_line(strokeDash=[6, 4], strokeWidth=2)
+    text = base.transform_filter(realise).mark_text(dy=-12, fontSize=12, color="#1F1F1F").encode(
+        text=alt.Text("valeur:Q", format=_fmt(unit)))
+    return finish(alt.layer(line, target, points, text), title=_title(titre, sous_titre), height=290)

@@ -21,6 +21,11 @@ def classeur_registre() -> bytes:
     return blank_workbook(("conventions", "communes"))
 
 
+def classeur_plan() -> bytes:
+    """The action plan template (objectifs), kept by the State office for the committees."""
+    return blank_workbook(("objectifs",))
+
+
 def classeur_prerempli(siret: str, annee: int) -> bytes:
     """The return workbook of one SIAE for `annee`, with its identity and the people present
     on 31/12 of the year before (built when the user clicks)."""

@@ -23,7 +23,7 @@ import polars as pl
 import streamlit as st
 
 from ui import acces
-from warehouse import changements, queries, queries_attention, queries_retours, queries_territoires
+from warehouse import changements, queries, queries_attention, queries_plan, queries_retours, queries_territoires
 from warehouse.db import Version, WarehouseError, connect_read, current_file, db_path
 from warehouse.scope import Filters, Scope
 
@@ -45,10 +45,10 @@ def _connexion(version_path: str) -> duckdb.DuckDBPyConnection:
 
 def _requetes() -> dict:
     """Every query a page may run, by name: the public functions of warehouse.queries,
-    warehouse.queries_retours, warehouse.queries_territoires and warehouse.queries_attention,
-    `(con, filters, scope, **options) -> DataFrame`."""
+    warehouse.queries_retours, warehouse.queries_territoires, warehouse.queries_attention and
+    warehouse.queries_plan, `(con, filters, scope, **options) -> DataFrame`."""
     out: dict = {}
-    for module in (queries, queries_retours, queries_territoires, queries_attention):
+    for module in (queries, queries_retours, queries_territoires, queries_attention, queries_plan):
         for name, fn in vars(module).items():
             if callable(fn) and not name.startswith("_") and getattr(fn, "__module__", "") == module.__name__ \
                     and not isinstance(fn, type):

@@ -48,6 +48,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/publics.py", "Publics", "👥", "Thèmes"),
     PageSpec("pages/personnel.py", "Personnel", "🧑‍🏫", "Thèmes"),
     PageSpec("pages/finances.py", "Finances", "💶", "Thèmes"),
+    PageSpec("pages/plan_action.py", "Plan d'action", "🎯", "Pilotage"),
     PageSpec("pages/qualite.py", "Qualité des données", "🩺", "Retours", roles=("admin", "agent", "cta")),
     PageSpec("pages/import_retours.py", "Importer des retours", "📥", "Retours", roles=("admin", "agent"),
              needs_data=False),

@@ -25,7 +25,7 @@ from contract import (
     SUPERVISION_FUNCTIONS,
     TEMPLATES,
 )
-from warehouse import settings
+from warehouse import catalogue, settings
 from warehouse.db import scalar
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
@@ -107,6 +107,11 @@ def _create_reference(con: duckdb.DuckDBPyConnection) -> None:
                 [value for value, _ in CONSTANTES.values()])
     for name, (_, meaning) in CONSTANTES.items():
         con.execute(f"comment on column ref_constantes.{name} is " + _sql_string(meaning))
+    # The computed indicators an objective of the action plan may name (suivi_objectifs).
+    con.execute("create or replace table ref_indicateur (indicateur varchar primary key, libelle varchar,"
+                " unite varchar)")
+    con.executemany("insert into ref_indicateur values (?, ?, ?)",
+                    [(n, catalogue.label(n), catalogue.fmt(n)) for n in catalogue.indicators_of(catalogue.TERRITOIRE)])
     _create_seuils_attention(con)
 
 

@@ -33,8 +33,9 @@ ALERTES = "alertes_coherence"
 DENSITE = "densite_territoire"
 DENSITE_COMMUNE = "densite_commune"
 POINTS = "points_attention"
+OBJECTIFS = "suivi_objectifs"
 ALL_MARTS = (SIAE, TERRITOIRE, PUBLICS, SORTIES, FINANCEMENT, PERSONNEL, OFFRE, SUIVI, ALERTES, DENSITE,
-             DENSITE_COMMUNE, POINTS)
+             DENSITE_COMMUNE, POINTS, OBJECTIFS)
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,11 @@ VIEWS: dict[str, View] = {v.name: v for v in (
          "forte dépendance au financement public, retours incomplets (les règles et leurs seuils : « Référentiel "
          "des indicateurs »).",
          "une ligne par année, SIAE et règle déclenchée (annee, siret, regle)"),
+    View(OBJECTIFS, "Suivi du plan d'action",
+         "Chaque objectif du plan d'action territorial (fiches actions des comités) avec sa cible, la valeur "
+         "réalisée (calculée par l'Observatoire, ou saisie à la main pour un indicateur mesuré hors des retours), "
+         "l'écart et le statut : atteint, non atteint ou non mesuré.",
+         "une ligne par objectif (annee, bassin, type_siae, action, indicateur)"),
 )}
 
 IDENTITY: dict[str, Column] = {c.name: c for c in (
@@ -171,6 +177,27 @@ IDENTITY: dict[str, Column] = {c.name: c for c in (
     Column("regle", "Point d'attention", "texte", "Code de la règle déclenchée (warehouse/regles.py)."),
     Column("valeur", "Valeur", "decimal", "Le chiffre qui a déclenché la règle, dans l'unité de la règle."),
     Column("seuil", "Seuil", "decimal", "Le seuil de la règle ; vide quand la règle n'en a pas."),
+    # suivi_objectifs: the columns of the objectifs template, then the follow-up
+    Column("axe", "Axe", "texte", "Axe du plan d'action territorial."),
+    Column("action", "Action", "texte", "Action partagée de la fiche action."),
+    Column("objectif", "Objectif"),
+    Column("indicateur", "Indicateur", "texte", "Nom de la colonne d'indicateurs_territoire pour un indicateur "
+           "calculé, libellé tel que saisi pour un indicateur mesuré à la main."),
+    Column("cible", "Cible", "decimal", "Valeur visée, dans l'unité de l'indicateur (un taux en fraction)."),
+    Column("sens", "Sens", "texte", "AU_MOINS : atteint si le réalisé est supérieur ou égal à la cible ; "
+           "AU_PLUS : atteint s'il est inférieur ou égal."),
+    Column("realise_saisi", "Réalisé saisi", "decimal", "Valeur saisie pour un indicateur mesuré à la main."),
+    Column("pilote", "Pilote"),
+    Column("acteurs", "Acteurs"),
+    Column("moyens", "Moyens"),
+    Column("echeance", "Échéance", "date"),
+    Column("realise", "Réalisé", "decimal", "Valeur de l'indicateur pour l'année, le bassin et le type de "
+           "l'objectif ; saisie à la main pour un indicateur qui n'est pas calculé par l'Observatoire."),
+    Column("source", "Source du réalisé", "texte", "CALCULE : calculé à partir des retours ; SAISI : saisi à la "
+           "main dans le plan d'action."),
+    Column("ecart", "Écart à la cible", "decimal", "Réalisé − cible."),
+    Column("saisi_par", "Saisi par", "texte", "Utilisateur qui a chargé ou enregistré le plan d'action en vigueur."),
+    Column("saisi_le", "Saisi le", "date", "Date du chargement du plan d'action en vigueur."),
 )}
 
 _PUBLIC = ("salaries_insertion",)
@@ -417,3 +444,8 @@ def fmt(col: str) -> str:
     """Unit of a column, one of UNITS; "texte" when unknown."""
     entry = COLUMNS.get(col)
     return entry.unit if entry else "texte"
+
+
+def indicators_of(view: str) -> list[str]:
+    """The indicators a view carries, in catalogue order (the action plan's computed indicators)."""
+    return [i.name for i in INDICATORS.values() if view in i.views]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from contract import BOOL, CODE, CODE_LISTS, CODES, DATE, DEC, INT, TEMPLATES, Column
 from seed_data.generator.profiles import COMMENTAIRES, OUTPUT_TEMPLATES, RETURNS, Siae
+from seed_data.generator.plan import write_plans
 from seed_data.generator.simulation import simulate_siae
 
 # ---------------------------------------------------------------------------------------------
@@ -296,4 +297,4 @@ def write_messy(out_dir: Path, population: list[Siae], years: list[int], seed: i
                     mw.write_csv(f"{y}/{b.lower()}/{t}_{b.lower()}_{y}.csv", fl, t, rows)
         for s, returns in workbooks[y]:
             mw.write_xlsx(f"{y}/{s.bassin.lower()}/{s.siret}.xlsx", returns, created, code_noise=0.05)
-    return mw.written
+    return mw.written + write_plans(out_dir, years)
