@@ -14,7 +14,7 @@ and the highest value the cell can take, given:
   (its atoms are fixed), a structure its own figures (each atom of its basin is at least
   the largest part one structure holds in it), the public nothing.
 
-A cell is protected when that range reaches `protection_relative` (20 %) of the part of the
+A confidential cell (one a primary rule hides) is protected when that range reaches `protection_relative` (20 %) of the part of the
 cell the reader does not know on each side, and `protection_personnes` (2) persons for a
 count; on the low side never below what the reader already knows to be the floor. This is
 what tau-ARGUS calls the protection interval of an audit. When a cell is not protected,
@@ -119,6 +119,11 @@ class Systeme:
                   if (b == TOUS or keys[j][1] == b) and (t == TOUS or keys[j][2] == t)]
             self.cell_atoms.append(np.array(js, dtype=np.int32))
         self.valeur = np.array(self.cells["valeur"].to_list(), dtype=float)
+        self.cell_bassin = np.array(self.cells["bassin"].to_list(), dtype=object)
+        self.cell_type = np.array(self.cells["type_siae"].to_list(), dtype=object)
+        self.non_vide = np.array([len(js) > 0 for js in self.cell_atoms])
+        self.niveau = (self.cell_bassin == TOUS).astype(int) + (self.cell_type == TOUS).astype(int)
+        self.famille = self.cells["famille"].to_list()
         self.personnes = np.array([FAMILLES[f].nature == PERSONNES for f in self.cells["famille"].to_list()])
         self.atom_bassin = np.array([k[1] for k in keys], dtype=object)
         self.liens = list(self._relations(keys))
@@ -191,29 +196,18 @@ class Systeme:
         of (what its own figures help it subtract)."""
         if lecteur.genre != "structure":
             return np.ones(len(self.cell_atoms), dtype=bool)
-        mine = np.zeros(len(self.valeur_atome), dtype=bool)
-        mine[(self.atom_bassin == lecteur.bassin) & (self.atom_type == lecteur.type_siae)] = True
-        return np.array([bool(len(js)) and mine[js].any() for js in self.cell_atoms])
+        b, t = self.cell_bassin, self.cell_type
+        return ((b == lecteur.bassin) | (b == TOUS)) & ((t == lecteur.type_siae) | (t == TOUS)) & self.non_vide
 
 
 class Audit:
-    """One reader's linear programme over a Systeme; rows of hidden cells are left free."""
+    """The linear programme of one Systeme, read as one reader at a time (`lire_comme`);
+    rows of hidden cells are left free."""
 
-    def __init__(self, sys: Systeme, lecteur: Lecteur, caches: set[int], conf: settings.Settings):
-        self.sys, self.lecteur, self.conf = sys, lecteur, conf
-        self.lo, self.hi = sys.connu(lecteur)
-        fixed = self.lo == self.hi
-        self.fixe = np.where(fixed, self.lo, 0.0)
-        self.plancher = np.where(np.isinf(self.lo), -np.inf, self.lo)
-        # a cell is unknown to the reader when one of its atoms is not fixed
-        self.inconnue = np.array([bool(len(js)) and not fixed[js].all() for js in sys.cell_atoms]) \
-            & sys.concernees(lecteur)
-        if lecteur.genre == "structure":
-            own = np.zeros(len(self.lo))
-            js, vs = sys.propre.get(lecteur.siret, (np.zeros(0, dtype=np.int64), np.zeros(0)))
-            own[js] = vs
-            self.fixe = own
-        n_cells, n_atoms = len(sys.cell_atoms), len(self.lo)
+    def __init__(self, sys: Systeme, caches: set[int], conf: settings.Settings):
+        self.sys, self.conf = sys, conf
+        self.lo0, self.hi0 = sys.connu(Lecteur("public"))
+        n_cells, n_atoms = len(sys.cell_atoms), len(self.lo0)
         rows, cols, vals, rlo, rhi = [], [], [], [], []
         for i, js in enumerate(sys.cell_atoms):
             rows += [i] * len(js)
@@ -232,7 +226,7 @@ class Audit:
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = n_atoms, len(rlo)
         lp.col_cost_ = np.zeros(n_atoms)
-        lp.col_lower_, lp.col_upper_ = self.lo, self.hi
+        lp.col_lower_, lp.col_upper_ = self.lo0, self.hi0
         lp.row_lower_, lp.row_upper_ = np.array(rlo, dtype=float), np.array(rhi, dtype=float)
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = np.searchsorted(cols_s, np.arange(n_atoms + 1)).astype(np.int32)
@@ -241,6 +235,33 @@ class Audit:
         self.h = _highs()
         self.h.passModel(lp)
         self.objectif = np.array([], dtype=np.int32)
+        self.modifiees = np.array([], dtype=np.int32)
+        self.lire_comme(Lecteur("public"))
+
+    def lire_comme(self, lecteur: Lecteur) -> None:
+        """Set the atoms' bounds to what `lecteur` knows (one model for every reader: only
+        the bounds change, and the simplex starts again from the last basis)."""
+        sys = self.sys
+        if len(self.modifiees):
+            j = self.modifiees
+            self.h.changeColsBounds(len(j), j, self.lo0[j], self.hi0[j])
+        self.lecteur = lecteur
+        self.lo, self.hi = sys.connu(lecteur)
+        changed = np.nonzero((self.lo != self.lo0) | (self.hi != self.hi0))[0].astype(np.int32)
+        if len(changed):
+            self.h.changeColsBounds(len(changed), changed, self.lo[changed], self.hi[changed])
+        self.modifiees = changed
+        fixed = self.lo == self.hi
+        self.fixe = np.where(fixed, self.lo, 0.0)
+        self.plancher = np.where(np.isinf(self.lo), -np.inf, self.lo)
+        if lecteur.genre == "structure":
+            self.fixe = np.where(np.isinf(self.lo), 0.0, self.lo)  # its own parts
+            self.inconnue = sys.concernees(lecteur)
+        elif lecteur.genre == "cta":
+            # a cell is unknown to a committee when one of its atoms lies outside its basin
+            self.inconnue = np.array([bool(len(js)) and not fixed[js].all() for js in sys.cell_atoms])
+        else:
+            self.inconnue = np.array([bool(len(js)) for js in sys.cell_atoms])
 
     def liberer(self, i: int) -> None:
         """A cell is hidden: its row no longer constrains anything."""
@@ -269,7 +290,7 @@ class Audit:
         bas = p if np.isinf(plancher) else min(p, vrai - plancher)
         return bas, p
 
-    def prevalider(self, cells: list[int], tours: int = 3, graine: int = 0) -> set[int]:
+    def prevalider(self, cells: list[int], tours: int = 8, graine: int = 0) -> set[int]:
         """The cells of `cells` shown protected by a few solves that move all of them at
         once (random positive weights): one vertex that reaches a cell's required high (or
         low) value proves that side. What is left needs its own two solves (`verifier`)."""
@@ -282,6 +303,7 @@ class Audit:
                 todo = [i for i in cells if i not in ok]
                 if not todo:
                     break
+                avant = len(ok)
                 w = np.zeros(len(self.lo))
                 for i in todo:
                     w[sys.cell_atoms[i]] += rng.uniform(0.5, 1.5)
@@ -295,6 +317,8 @@ class Audit:
                     if (sens == highspy.ObjSense.kMaximize and v >= vrai + haut - tol) or \
                             (sens == highspy.ObjSense.kMinimize and v <= vrai - bas + tol):
                         ok.add(i)
+                if len(ok) == avant:
+                    break
         return haut_ok & bas_ok
 
     def _resoudre(self, atoms: np.ndarray, poids: np.ndarray, sens):
@@ -324,7 +348,8 @@ class Audit:
 
 def _candidat(audit: Audit, duals: np.ndarray, caches: set[int], cible: int) -> int | None:
     """The published cell to hide so that `cible` is no longer pinned: among the cells whose
-    row binds the optimum and that the reader does not know, the smallest (least lost)."""
+    row binds the optimum and that the reader does not know, the most detailed (a basin x
+    type cell before a margin, a margin before the department), then the smallest."""
     sys = audit.sys
     n = len(sys.cell_atoms)
     best, best_key = None, None
@@ -332,7 +357,7 @@ def _candidat(audit: Audit, duals: np.ndarray, caches: set[int], cible: int) -> 
         i = int(i)
         if i in caches or not audit.inconnue[i]:
             continue
-        key = (abs(sys.valeur[i]), sys.cells["famille"][i] != sys.cells["famille"][cible], i)
+        key = (sys.niveau[i], abs(sys.valeur[i]), sys.famille[i] != sys.famille[cible], i)
         if best_key is None or key < best_key:
             best, best_key = i, key
     return best
@@ -340,39 +365,29 @@ def _candidat(audit: Audit, duals: np.ndarray, caches: set[int], cible: int) -> 
 
 def proteger(sys: Systeme, caches: dict[int, str], lecteurs_: list[Lecteur],
              conf: settings.Settings) -> list[tuple[Lecteur, int]]:
-    """Hide more cells of `sys` (in `caches`, cell -> reason) until every hidden cell is
-    protected against every reader; returns the cells that could not be protected."""
-    verifies: dict[Lecteur, set[int]] = {lec: set() for lec in lecteurs_}
+    """Hide more cells of `sys` (in `caches`, cell -> reason) until every confidential cell
+    (hidden by a primary rule) is protected against every reader; returns the ones that
+    could not be. A cell hidden to protect another is not confidential itself (its value
+    singles out nobody), so it needs no interval of its own, as in tau-ARGUS."""
+    confidentielles = sorted(caches)
     echecs: list[tuple[Lecteur, int]] = []
-    changed = True
-    while changed:
-        changed = False
-        for lec in lecteurs_:
-            todo = sorted(set(caches) - verifies[lec])
-            if not todo:
-                continue
-            audit = Audit(sys, lec, set(caches), conf)
-            verifies[lec] |= audit.prevalider([i for i in todo if audit.inconnue[i]])
-            todo = [i for i in todo if i not in verifies[lec]]
-            while todo:
-                i = todo.pop()
-                if not audit.inconnue[i]:
-                    verifies[lec].add(i)
-                    continue
-                while True:
-                    _, _, duals = audit.verifier(i)
-                    if duals is None:
-                        verifies[lec].add(i)
-                        break
-                    j = _candidat(audit, duals, set(caches), i)
-                    if j is None:
-                        echecs.append((lec, i))
-                        verifies[lec].add(i)
-                        break
-                    caches[j] = secrecy.REASON_SECONDARY
-                    audit.liberer(j)
-                    todo.append(j)
-                    changed = True
+    audit = Audit(sys, set(caches), conf)
+    for lec in lecteurs_:
+        audit.lire_comme(lec)
+        todo = [i for i in confidentielles if audit.inconnue[i]]
+        ok = audit.prevalider(todo)
+        for i in (i for i in todo if i not in ok):
+            while True:
+                _, _, duals = audit.verifier(i)
+                if duals is None:
+                    break
+                j = _candidat(audit, duals, set(caches), i)
+                if j is None:
+                    echecs.append((lec, i))
+                    break
+                caches[j] = secrecy.REASON_SECONDARY
+                audit.liberer(j)
+    # hiding a cell only widens every range: what the earlier readers saw protected still is
     return echecs
 
 
@@ -397,15 +412,18 @@ def suppression_secondaire(cells: pl.DataFrame, contrib: pl.DataFrame, conf: set
 
 def exposees(cells: pl.DataFrame, contrib: pl.DataFrame, conf: settings.Settings,
              lecteurs_: list[Lecteur] | None = None) -> pl.DataFrame:
-    """The audit alone: each hidden cell a reader can narrow below the protection interval,
+    """The audit alone: each confidential cell a reader can narrow below its protection interval,
     with the range it finds (lecteur, famille, bassin, type_siae, modalite, valeur, min, max)."""
     rows = []
     for _, part in composantes(cells).items():
         sys = Systeme(part, contrib.filter(pl.col("famille").is_in(part["famille"].unique().to_list())))
-        caches = {i for i, r in enumerate(part["raison"].to_list()) if r is not None}
+        reasons = part["raison"].to_list()
+        caches = {i for i, r in enumerate(reasons) if r is not None}
+        confidentielles = [i for i in sorted(caches) if reasons[i] != secrecy.REASON_SECONDARY]
+        audit = Audit(sys, caches, conf)
         for lec in lecteurs_ or lecteurs(contrib):
-            audit = Audit(sys, lec, caches, conf)
-            for i in sorted(caches):
+            audit.lire_comme(lec)
+            for i in confidentielles:
                 if not audit.inconnue[i]:
                     continue
                 lo, hi, duals = audit.verifier(i)
