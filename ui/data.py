@@ -25,6 +25,7 @@ import streamlit as st
 from ui import acces
 from warehouse import queries, queries_retours
 from warehouse.db import WarehouseError, connect_read, current_file, db_path
+from warehouse.diffusion import SelectionNonPubliee
 from warehouse.scope import Filters, Scope
 
 
@@ -89,6 +90,8 @@ def lire(nom: str, filters: Filters | None = None, **options) -> pl.DataFrame:
         return _lire(str(v), nom, filters or Filters(), scope_courant(), tuple(sorted(options.items())))
     except (duckdb.Error, WarehouseError) as exc:
         raise _illisible(exc) from exc
+    except SelectionNonPubliee as exc:
+        raise DonneesIndisponibles(str(exc)) from exc
 
 
 @contextmanager

@@ -23,6 +23,7 @@ MIN_STRUCTURES = 3
 REASON_PERSONS = "secret statistique : moins de {n} personnes"
 REASON_STRUCTURES = "secret statistique : moins de {n} structures"
 REASON_DOMINANCE = "secret statistique : une structure représente plus de {p} % du montant"
+REASON_MEDIANE = "secret statistique : un comité connaît toutes les autres structures du groupe sauf une ou deux"
 REASON_SECONDARY = "secret statistique : masqué pour qu'une case voisine ne puisse pas être recalculée"
 REASON_DERIVED = "secret statistique : calculé à partir d'une case masquée"
 
