@@ -102,7 +102,7 @@ def medianes(con: duckdb.DuckDBPyConnection, annee: int, bassin: str, type_siae:
         per_basin = counts[c].to_list() if counts.height else []
         total = sum(per_basin)
         if total < minimum:
-            out[c] = f"secret statistique : médiane sur moins de {minimum} structures"
+            out[c] = secrecy.REASON_MEDIANE_PETITE.format(n=minimum)
         elif any(0 < total - n < 3 for n in per_basin):
             out[c] = secrecy.REASON_MEDIANE
         else:

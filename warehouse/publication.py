@@ -22,8 +22,10 @@ least 5 structures, at least 3 of them unknown to any committee (see `mediane_pu
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -210,13 +212,6 @@ class Publication:
 
     annee: int
     cellules: pl.DataFrame
-    contributions: pl.DataFrame
-
-    def masque(self, famille: str) -> pl.DataFrame:
-        """bassin, type_siae, modalite, valeur (NULL where hidden), raison, of one family."""
-        return (self.cellules.filter(pl.col("famille") == famille)
-                .select("bassin", "type_siae", "modalite",
-                        pl.when(pl.col("raison").is_null()).then(pl.col("valeur")).alias("valeur"), "raison"))
 
     def raisons_territoire(self) -> pl.DataFrame:
         """bassin, type_siae, then `_secret_<column>` for each column of indicateurs_territoire
@@ -234,6 +229,9 @@ class Publication:
             *[pl.col(c).alias(f"_secret_{c}") for c in (*SCALAIRES, *RATIOS)])
 
 
+# Bump when the protection changes: cubes kept on disk by an older version are then ignored.
+VERSION_PROTECTION = 1
+
 _CACHE: dict[tuple, Publication] = {}
 _LOCK = threading.Lock()
 
@@ -242,8 +240,25 @@ def _chemin(con: duckdb.DuckDBPyConnection) -> str:
     return con.sql("select path from duckdb_databases() where database_name = current_database()").fetchall()[0][0]
 
 
+def _fichier(con: duckdb.DuckDBPyConnection, annee: int, conf: settings.Settings, connaissances: bool) -> Path:
+    """Where the protected cube of this version, year and settings is kept. A version is never
+    changed after its load, except by an erasure, which changes its size and time: both are
+    in the name, so an erased version's cube is computed again."""
+    path = Path(_chemin(con))
+    st = path.stat() if path.exists() else None
+    key = repr((VERSION_PROTECTION, annee, conf, connaissances, st and (st.st_size, st.st_mtime_ns)))
+    return path.with_suffix(".publication") / f"{annee}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.parquet"
+
+
+def en_cache(con: duckdb.DuckDBPyConnection, annee: int) -> bool:
+    """Whether the year's cube is ready (else the first restricted page waits for it)."""
+    conf = settings.load()
+    return (_chemin(con), annee, conf, True) in _CACHE or _fichier(con, annee, conf, True).exists()
+
+
 def publication(con: duckdb.DuckDBPyConnection, annee: int, *, connaissances: bool = True) -> Publication:
-    """The protected cube of `annee`, computed once per warehouse version and settings.
+    """The protected cube of `annee`, computed once per warehouse version and settings (kept
+    in memory and beside the version file: a few seconds at the seed's scale).
 
     `connaissances=False` forgets what readers know (their basin, their own figures): only
     for the tests that show the protection fails without it."""
@@ -254,10 +269,21 @@ def publication(con: duckdb.DuckDBPyConnection, annee: int, *, connaissances: bo
     with _LOCK:
         if key in _CACHE:
             return _CACHE[key]
-    contrib = contributions(con, annee)
-    cells = primaire(cellules(contrib, declarants(con, annee)), conf)
-    cells = secret_audit.suppression_secondaire(cells, contrib, conf, connaissances=connaissances)
-    pub = Publication(annee, cells, contrib)
+    fichier = _fichier(con, annee, conf, connaissances)
+    if fichier.exists():
+        cells = pl.read_parquet(fichier)
+    else:
+        contrib = contributions(con, annee)
+        cells = primaire(cellules(contrib, declarants(con, annee)), conf)
+        cells = secret_audit.suppression_secondaire(cells, contrib, conf, connaissances=connaissances)
+        try:
+            fichier.parent.mkdir(exist_ok=True)
+            tmp = fichier.with_suffix(".tmp")
+            cells.write_parquet(tmp)
+            tmp.replace(fichier)
+        except OSError:
+            pass  # a read-only copy of the warehouse: computed again next time
+    pub = Publication(annee, cells)
     with _LOCK:
         if len(_CACHE) > 64:
             _CACHE.clear()

@@ -25,8 +25,8 @@ protected stays protected.
 
 from __future__ import annotations
 
-import contextlib
-import io
+import os
+import sys
 from dataclasses import dataclass
 
 import highspy
@@ -66,10 +66,25 @@ def lecteurs(contrib: pl.DataFrame, connaissances: bool = True) -> list[Lecteur]
             *[Lecteur("structure", b, s, t) for s, b, t in siae.iter_rows()]]
 
 
+def _sans_banniere() -> None:
+    """HiGHS prints a banner on the process's stdout (C level) at its first model: make that
+    first model here, with stdout sent to /dev/null, so no command's output carries it."""
+    sys.stdout.flush()
+    saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
+_sans_banniere()
+
+
 def _highs() -> highspy.Highs:
-    # HiGHS prints its banner on stdout when created: keep it out of the CLI's output.
-    with contextlib.redirect_stdout(io.StringIO()):
-        h = highspy.Highs()
+    h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     # many small re-solves of one model with another objective: warm-started primal simplex
