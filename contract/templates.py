@@ -222,8 +222,33 @@ _add(Template(
     return_key=("commune_insee",),
 ))
 
+_add(Template(
+    "demande_territoire",
+    "Demande par commune",
+    "Statistiques publiques du besoin : demandeurs d'emploi, bénéficiaires du RSA, population, par commune "
+    "et par année.",
+    (
+        _annee(),
+        Column("commune_insee", TEXT, True, "Commune INSEE", "Code INSEE de la commune, 5 caractères.", commune=True),
+        Column("demandeurs_emploi", INT, True, "Demandeurs d'emploi",
+               "Demandeurs d'emploi des catégories A, B, C au 31/12 (France Travail).", min=0),
+        Column("demandeurs_longue_duree", INT, False, "Demandeurs de longue durée",
+               "Dont inscrits depuis 12 mois ou plus (France Travail).", min=0),
+        Column("beneficiaires_rsa", INT, False, "Foyers bénéficiaires du RSA",
+               "Foyers allocataires du RSA au 31/12 (CAF).", min=0),
+        Column("jeunes_moins_26", INT, False, "Demandeurs de moins de 26 ans",
+               "Demandeurs d'emploi de moins de 26 ans (France Travail).", min=0),
+        Column("population_15_64", INT, False, "Population 15-64 ans",
+               "Population de 15 à 64 ans (INSEE, recensement).", min=0),
+    ),
+    key=("annee", "commune_insee"),
+    # Replaced by (annee, commune_insee), the rows a file holds: loaders/load.py.
+    return_key=("annee", "commune_insee"),
+))
+
 # Load order in a batch: the reference first, so a return may name a commune loaded with it.
-LOAD_ORDER = ("communes", "conventions", "structure", "salaries_insertion", "personnel_permanent", "finances")
+LOAD_ORDER = ("communes", "demande_territoire", "conventions", "structure", "salaries_insertion",
+              "personnel_permanent", "finances")
 
 # The four returns a structure sends each year; a complete return has all four.
 RETURN_TEMPLATES = ("structure", "salaries_insertion", "personnel_permanent", "finances")

@@ -130,6 +130,8 @@ def store_sheet(con: duckdb.DuckDBPyConnection, template: str, df: pl.DataFrame,
             con.execute(f"delete from {raw} where commune_insee in (select commune_insee from incoming)")
             con.execute(f"insert into {raw} select {casts}, ? from incoming i", [load_id])
             return df.height, 0, 0
+        if "siret" not in t.return_key:
+            return _store_by_key(con, t, raw, casts, load_id)
         key = list(t.return_key)
         con.register("incoming_returns", hashes if hashes is not None else _content_hashes(df, key))
         con.execute(
@@ -162,6 +164,24 @@ def store_sheet(con: duckdb.DuckDBPyConnection, template: str, df: pl.DataFrame,
             con.unregister("incoming_returns")
         except duckdb.Error:
             pass
+
+
+def _store_by_key(con: duckdb.DuckDBPyConnection, t, raw: str, casts: str, load_id: int) -> tuple[int, int, int]:
+    """A template keyed by something else than (siret, annee), one row per key (demande_territoire
+    by (annee, commune_insee)): each key the file holds replaces its stored row, other rows stay.
+    A row identical to the stored one is left as it is, so loading the same file twice changes
+    nothing. Counts are rows: (new, replaced, unchanged)."""
+    assert t.key == t.return_key, t.name
+    on = " and ".join(f"r.{k} = i.{k}" for k in t.key)
+    same = " and ".join(f"r.{c.name} is not distinct from i.{c.name}::{c.sql_type}" for c in t.columns)
+    con.execute(f"""create or replace temp table diff_keyed as
+        select i.*, case when r.{t.key[0]} is null then 'new' when {same} then 'unchanged' else 'replaced' end
+                    as _action
+        from incoming i left join {raw} r on {on}""")
+    con.execute(f"delete from {raw} r using diff_keyed i where i._action = 'replaced' and {on}")
+    con.execute(f"insert into {raw} select {casts}, ? from diff_keyed i where i._action <> 'unchanged'", [load_id])
+    counts = dict(con.sql("select _action, count(*) from diff_keyed group by _action").fetchall())
+    return counts.get("new", 0), counts.get("replaced", 0), counts.get("unchanged", 0)
 
 
 def _log(con, load_id: int, r: FileResult, user: str | None) -> None:
@@ -199,7 +219,7 @@ def _check_for_load(path: Path, communes: set[str], name: str) -> tuple[FileResu
     """check_file, and the fingerprints of the returns of a file to be stored."""
     result, checked = check_file(path, communes, name, checksum=False)
     hashes = [_content_hashes(c.typed, list(c.sheet.template.return_key))
-              if c.ok and c.sheet.template.name != "communes" else None for c in checked]
+              if c.ok and "siret" in c.sheet.template.return_key else None for c in checked]
     return result, checked, hashes
 
 

@@ -1,6 +1,6 @@
 """Normalise, cast and validate one template's rows; every problem is reported at once.
 
-Steps (DESIGN.md habit 7): text cells are normalised and cast with strict=False
+Steps (docs/ARCHITECTURE.md, habit 7): text cells are normalised and cast with strict=False
 (loaders.cast), so a cell that does not cast is reported rather than raising, then the
 typed frame is checked by a pandera schema derived from the contract, lazily, without coerce.
 """
@@ -100,9 +100,9 @@ def _rules(template: Template) -> dict[str, Rule]:
             .then(_lit("motif de sortie indiqué sans date de sortie"))
             .otherwise(_lit("motif de sortie obligatoire quand une date de sortie est indiquée")),
         ),
-        # Person-level rows carry a pseudonymous identifier only (CONTRACT: "never a name"):
-        # a social security number (NIR: 13 digits, 15 with its key, first digit 1 to 8) is
-        # refused, so it never reaches the warehouse.
+        # Person-level rows carry a pseudonymous identifier only (docs/CONTRACT.md section 2:
+        # "never a name"): a social security number (NIR: 13 digits, 15 with its key, first
+        # digit 1 to 8) is refused, so it never reaches the warehouse.
         "identifiant_pseudonyme": Rule(
             "identifiant",
             ~pl.col("identifiant").str.replace_all(r"[\s.\-]", "").str.contains(r"^[1-8]\d{12}(\d{2})?$")

@@ -6,7 +6,7 @@
 Everything comes from one fixed seed (stdlib `random.Random`), so two runs give
 byte-identical files. Columns, code lists and communes come from `contract`;
 only weights (how often a code is used) are set here. Every value obeys the rules of
-CONTRACT section 2: the data is messy in *format*, never invalid.
+docs/CONTRACT.md section 2: the data is messy in *format*, never invalid.
 
 Two output formats:
 - `messy`: what structures really send (see README.md): per basin consolidated CSV files
@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if __package__ in (None, ""):  # run as a script: make `contract` and `seed_data` importable
     sys.path.insert(0, str(ROOT))
 
+from seed_data.generator.demande import write_demande  # noqa: E402
 from seed_data.generator.profiles import SCALES, SEED, build_population  # noqa: E402
 from seed_data.generator.writers import write_messy, write_plain  # noqa: E402
 
@@ -48,7 +49,7 @@ def generate(out_dir, n_siae: int, years: int, last_year: int = 2025, fmt: str =
     population = build_population(n_siae, year_list, seed)
     out_dir.mkdir(parents=True, exist_ok=True)
     if fmt == "messy":
-        return write_messy(out_dir, population, year_list, seed)
+        return write_messy(out_dir, population, year_list, seed) + write_demande(out_dir, year_list, seed)
     if fmt != "plain":
         raise ValueError(f"unknown format {fmt!r}")
     if workers is None:

@@ -6,7 +6,7 @@ up in config/utilisateurs.toml for a role. Without it, the app runs in local mod
 local administrator, for the officer who runs `make run` on their own computer; `make run`
 serves on 127.0.0.1 only and a request from another machine is refused here as well.
 
-`scope_courant()` is what every query of ui.data and ui.retours applies (warehouse.roles).
+`scope_courant()` is what every query of ui.data applies (warehouse.roles).
 """
 
 from __future__ import annotations

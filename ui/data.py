@@ -23,7 +23,7 @@ import polars as pl
 import streamlit as st
 
 from ui import acces
-from warehouse import publication, queries, queries_retours
+from warehouse import publication, queries, queries_retours, queries_territoires
 from warehouse.db import WarehouseError, connect_read, current_file, db_path
 from warehouse.diffusion import SelectionNonPubliee
 from warehouse.scope import Filters, Scope
@@ -45,10 +45,10 @@ def _connexion(version_path: str) -> duckdb.DuckDBPyConnection:
 
 
 def _requetes() -> dict:
-    """Every query a page may run, by name: the public functions of warehouse.queries and
-    warehouse.queries_retours, `(con, filters, scope, **options) -> DataFrame`."""
+    """Every query a page may run, by name: the public functions of warehouse.queries,
+    warehouse.queries_retours and warehouse.queries_territoires, `(con, filters, scope, **options) -> DataFrame`."""
     out: dict = {}
-    for module in (queries, queries_retours):
+    for module in (queries, queries_retours, queries_territoires):
         for name, fn in vars(module).items():
             if callable(fn) and not name.startswith("_") and getattr(fn, "__module__", "") == module.__name__ \
                     and not isinstance(fn, type):

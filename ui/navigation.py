@@ -38,6 +38,7 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/vue_ensemble.py", "Vue d'ensemble", "🏠", "Tableau de bord", default=True),
     PageSpec("pages/bassins.py", "Bassins", "🗺️", "Tableau de bord"),
+    PageSpec("pages/territoires.py", "Territoires", "📍", "Tableau de bord"),
     PageSpec("pages/structures.py", "Structures", "🏢", "Tableau de bord"),
     PageSpec("pages/fiche_siae.py", "Fiche SIAE", "📇", "Tableau de bord"),
     PageSpec("pages/publics.py", "Publics", "👥", "Thèmes"),

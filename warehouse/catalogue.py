@@ -15,7 +15,7 @@ structure return are typed 0 to 100 by the structures and are not read by any in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from contract import AGE_JEUNES, AGE_SENIORS, HEURES_ANNUELLES_ETP, HEURES_HEBDO_TEMPS_PLEIN
 
@@ -30,7 +30,10 @@ PERSONNEL = "personnel_par_fonction"
 OFFRE = "offre_par_bassin"
 SUIVI = "suivi_retours"
 ALERTES = "alertes_coherence"
-ALL_MARTS = (SIAE, TERRITOIRE, PUBLICS, SORTIES, FINANCEMENT, PERSONNEL, OFFRE, SUIVI, ALERTES)
+DENSITE = "densite_territoire"
+DENSITE_COMMUNE = "densite_commune"
+ALL_MARTS = (SIAE, TERRITOIRE, PUBLICS, SORTIES, FINANCEMENT, PERSONNEL, OFFRE, SUIVI, ALERTES, DENSITE,
+             DENSITE_COMMUNE)
 
 
 @dataclass(frozen=True)
@@ -342,6 +345,54 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
               "Financement public de l'année par ETP d'insertion réalisé.",
               "financement public / ETP insertion", "euros", ("finances", "salaries_insertion"), (SIAE,)),
 )}
+
+# --- the need beside the supply (docs/CONTRACT.md, densite_territoire) ---
+_DENSITE = (DENSITE, DENSITE_COMMUNE)
+_DEMANDE = ("demande_territoire",)
+VIEWS[DENSITE] = View(
+    DENSITE, "Offre et besoin par bassin",
+    "Les demandeurs d'emploi, foyers au RSA et la population de 15 à 64 ans (statistiques publiques) à côté des "
+    "SIAE conventionnées, de leurs ETP et de leurs salariés, par bassin et pour le département (« TOUS »).",
+    "une ligne par année et par bassin (annee, bassin), le département compris")
+VIEWS[DENSITE_COMMUNE] = View(
+    DENSITE_COMMUNE, "Offre et besoin par commune",
+    "Les mêmes chiffres par commune ; une SIAE compte dans la commune de son siège.",
+    "une ligne par année et par commune du référentiel (annee, commune_insee)")
+for _name in ("nb_siae", "etp_conventionnes", "nb_salaries", "etp_insertion"):
+    INDICATORS[_name] = replace(INDICATORS[_name], views=(*INDICATORS[_name].views, *_DENSITE))
+for _i in (
+    Indicator("demandeurs_emploi", "Demandeurs d'emploi (A, B, C)",
+              "Demandeurs d'emploi inscrits à France Travail en catégories A, B et C au 31 décembre.",
+              "somme des demandeurs_emploi des communes", "nombre", _DEMANDE, _DENSITE,
+              "somme sur les communes qui ont le chiffre"),
+    Indicator("demandeurs_longue_duree", "Demandeurs de longue durée",
+              "Demandeurs d'emploi A, B, C inscrits depuis 12 mois ou plus.",
+              "somme des demandeurs_longue_duree des communes", "nombre", _DEMANDE, _DENSITE,
+              "somme sur les communes qui ont le chiffre"),
+    Indicator("beneficiaires_rsa", "Foyers au RSA", "Foyers allocataires du RSA au 31 décembre (CAF).",
+              "somme des beneficiaires_rsa des communes", "nombre", _DEMANDE, _DENSITE,
+              "somme sur les communes qui ont le chiffre"),
+    Indicator("population_15_64", "Population 15-64 ans", "Population âgée de 15 à 64 ans (INSEE).",
+              "somme des population_15_64 des communes", "nombre", _DEMANDE, _DENSITE,
+              "somme sur les communes qui ont le chiffre"),
+    Indicator("nb_salaries_rsa", "Salariés au RSA à l'entrée",
+              "Salariés en insertion présents dans l'année qui étaient au RSA à l'entrée, comptés dans le bassin "
+              "(ou la commune) de leur SIAE.", "nombre de contrats présents avec statut à l'entrée = RSA",
+              "nombre", _PUBLIC, _DENSITE, _SUM),
+    Indicator("etp_conventionnes_pour_1000_de", "ETP conventionnés pour 1 000 demandeurs",
+              "Postes d'insertion financés (ETP) pour 1 000 demandeurs d'emploi A, B, C du territoire.",
+              "1 000 × ETP conventionnés / demandeurs d'emploi", "decimal", ("conventions", *_DEMANDE), _DENSITE,
+              "rapport des sommes"),
+    Indicator("salaries_pour_1000_de", "Salariés en insertion pour 1 000 demandeurs",
+              "Salariés en insertion présents dans l'année pour 1 000 demandeurs d'emploi A, B, C.",
+              "1 000 × salariés en insertion / demandeurs d'emploi", "decimal", (*_PUBLIC, *_DEMANDE), _DENSITE,
+              "rapport des sommes"),
+    Indicator("salaries_rsa_pour_1000_rsa", "Salariés au RSA pour 1 000 foyers au RSA",
+              "Salariés en insertion entrés au RSA pour 1 000 foyers allocataires du RSA du territoire.",
+              "1 000 × salariés au RSA à l'entrée / foyers au RSA", "decimal", (*_PUBLIC, *_DEMANDE), _DENSITE,
+              "rapport des sommes"),
+):
+    INDICATORS[_i.name] = _i
 
 COLUMNS: dict[str, Column | Indicator] = {**IDENTITY, **INDICATORS}
 

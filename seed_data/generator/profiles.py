@@ -227,7 +227,8 @@ DIFFICULTE_LIST = [(c, DIFFICULTE_P.get(c, 0.03)) for c in CODE_LISTS["DIFFICULT
 ACTION_LIST = [(c, ACTION_P.get(c, 0.05)) for c in CODE_LISTS["ACTION"]]
 ACCOMPAGNEMENT = code_choice("ACCOMPAGNEMENT", {"INTERNE": 55, "MIXTE": 30, "EXTERNE": 15}, default=5)
 
-# Exit reasons: category weights of the brief, then the codes of each category (from the contract).
+# Exit reasons: category weights chosen to give a plausible dynamic-exit rate, then the codes of
+# each category (from the contract).
 MOTIF_CATEGORY_WEIGHTS = {"EMPLOI_DURABLE": 25, "EMPLOI_TRANSITION": 20, "SORTIE_POSITIVE": 10,
                           "AUTRE_SORTIE": 35, "NEUTRE": 10}
 MOTIF_CODE_WEIGHTS = {"CDI": 35, "CDD_6_MOIS_PLUS": 45, "CREATION_ENTREPRISE": 5, "FONCTION_PUBLIQUE": 15,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from contract import COMMUNES_REUNION
+from contract import AGE_JEUNES, AGE_SENIORS, COMMUNES_REUNION, HEURES_ANNUELLES_ETP
 from seed_data.generator.profiles import (
     ACCOMPAGNEMENT, ACTION_LIST, apportion, BENEVOLE, build_population, check, Choice, CONCURRENCE, DIFFICULTE_LIST,
     DIRECTION_STATUT, EVOLUTION, EVOLUTION_AIRE, MOTIF, ORIENTATION_ADULT, ORIENTATION_YOUNG, OUTPUT_TEMPLATES,
@@ -92,10 +92,10 @@ def simulate_siae(s: Siae, years: list[int], seed: int = SEED) -> dict[int, dict
 def _age_at_entry(rng: random.Random) -> int:
     r = rng.random()
     if r < 0.20:
-        return min(25, int(_tri(rng, 16, 26, 22)))
+        return min(AGE_JEUNES - 1, int(_tri(rng, 16, AGE_JEUNES, 22)))
     if r < 0.35:
-        return min(70, int(_tri(rng, 50, 67, 52)))
-    return rng.randint(26, 49)
+        return min(70, int(_tri(rng, AGE_SENIORS, 67, 52)))
+    return rng.randint(AGE_JEUNES, AGE_SENIORS - 1)
 
 
 def _codes(rng: random.Random, table: list[tuple[str, float]]) -> list[str]:
@@ -120,7 +120,7 @@ def _salaries(rng: random.Random, s: Siae, p: TypeProfile, years: list[int],
     reported in every year it is present, with its exit only in the year of the exit."""
     existing, stops, year_start, year_end, hard_stop = _span(years, active)
     rows: dict[int, list[dict]] = {y: [] for y in active}
-    per_post = _mean_hebdo(p) * sum(p.attendance) / 2 * (365 / 7) / 1607 * 0.93
+    per_post = _mean_hebdo(p) * sum(p.attendance) / 2 * (365 / 7) / HEURES_ANNUELLES_ETP * 0.93
     n_posts = max(1, round(s.etp_base * rng.uniform(0.9, 1.15) / per_post))
     sim_start = _ORD(date(active[0] - 2, 1, 1)) if existing else year_start[active[0]]
     hebdo_choice = Choice.of(p.hebdo)
@@ -166,7 +166,7 @@ def _salaries(rng: random.Random, s: Siae, p: TypeProfile, years: list[int],
                 ident, sexe = new_id(), sex_choice(rng)
                 age = _age_at_entry(rng)
                 birth = entry_year - age
-            young = age < 26
+            young = age < AGE_JEUNES
             orientation = (ORIENTATION_YOUNG if young else ORIENTATION_ADULT)(rng)
             statut = (STATUT_YOUNG if young else STATUT_ADULT)(rng)
             if end > hard_stop:
