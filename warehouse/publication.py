@@ -49,6 +49,8 @@ class Famille:
 
 
 # Families read from indicateurs_siae: name -> (SQL expression per SIAE, nature, component).
+# The register (how many SIAE, where, their FTE under agreement: etp_conventionnes) is public
+# administrative information, published as is, like the number of returns received.
 # A value is NULL when the SIAE did not give it: such a SIAE is not counted as a declarant.
 SCALAIRES: dict[str, tuple[str, str, str]] = {
     "nb_salaries": ("nb_salaries", PERSONNES, "publics"),
@@ -59,7 +61,6 @@ SCALAIRES: dict[str, tuple[str, str, str]] = {
     "nb_sorties_neutres": ("nb_sorties_neutres", PERSONNES, "publics"),
     "nb_femmes": ("nb_femmes", PERSONNES, "publics"),
     "nb_rsa": ("nb_rsa", PERSONNES, "publics"),
-    "etp_conventionnes": ("etp_conventionnes", MONTANT, "etp"),
     "etp_insertion": ("etp_insertion", MONTANT, "etp"),
     "etp_conventionnes_retour_salaries":
         ("case when retour_salaries then etp_conventionnes end", MONTANT, "etp"),
