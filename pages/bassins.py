@@ -55,7 +55,7 @@ sous_titre = page.selection(f)
 cols = st.columns(2)
 for i, (col, _) in enumerate(COMPARES):
     with cols[i % 2]:
-        page.graphique(lambda c=col: charts.barres_bassins(terr, c, sous_titre=sous_titre), terr.drop_nulls(col),
+        page.graphique(lambda c=col: charts.barres_bassins(terr, c, sous_titre=sous_titre), terr, colonne=col,
                        key=f"bassins_{col}",
                        vide=f"{labels.colonne(col)} : aucune valeur, les retours nécessaires ne sont pas reçus.")
 page.lien_referentiel([c for c, _ in COMPARES])

@@ -25,7 +25,7 @@ if row:
     for col, column in zip(["chiffre_affaires", "ratio_public_ca", "fonds_propres_pct_ca"], (c1, c2, c3)):
         with column:
             builder = charts.barres_annees if col == "chiffre_affaires" else charts.tendance
-            page.graphique(lambda c=col, b=builder: b(terr, c, sous_titre=sous_titre), terr.drop_nulls(col),
+            page.graphique(lambda c=col, b=builder: b(terr, c, sous_titre=sous_titre), terr, colonne=col,
                            key=f"fin_{col}", vide=f"Aucun compte reçu de {debut} à {fin} pour cette sélection.")
 
 financeurs = data.lire("financement", f)

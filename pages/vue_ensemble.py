@@ -31,7 +31,7 @@ if row:
     for col, column in zip(["nb_salaries", "taux_sortie_dynamique", "ratio_public_ca"], cols):
         with column:
             page.graphique(lambda c=col: charts.tendance(single, c, sous_titre=page.selection(f)),
-                           single.drop_nulls(col), key=f"tendance_{col}",
+                           single, colonne=col, key=f"tendance_{col}",
                            vide="Aucune valeur sur ces années : retours non reçus pour cette sélection.")
     page.lien_referentiel([c for c, _ in CLES])
 

@@ -171,17 +171,19 @@ def test_hostile_filter_values_are_parameters_never_sql(con, value):
     assert con.sql("select count(*) from raw_salaries_insertion").fetchall()[0][0] > 0
 
 
-def test_medians_over_fewer_than_three_structures_are_hidden_under_secrecy(con):
-    """A median over one or two SIAE is (nearly) their own figure: a structure comparing
-    itself with its peers must not read a competitor's turnover there."""
+def test_medians_over_fewer_than_five_structures_are_hidden_under_secrecy(con):
+    """A median is one structure's figure: a structure comparing itself with its peers must
+    not read a competitor's turnover there. Restricted readers get medians over fixed groups
+    of at least 5 structures that gave the figure; the fixture's groups are smaller."""
     f = Filters(2024)
     structure_b = Scope(sirets=(B,), secret_statistique=True, personnes=False)
     clear = q.mediane_groupe_siae(con, f, ADMIN, siret=B).filter(pl.col("annee") == 2024).row(0, named=True)
     hidden = q.mediane_groupe_siae(con, f, structure_b, siret=B).filter(pl.col("annee") == 2024).row(0, named=True)
     assert clear["nb_siae"] == 1 and clear["chiffre_affaires"] is not None  # B alone in EI, Sud
     assert hidden["chiffre_affaires"] is None
-    assert hidden["_secret_chiffre_affaires"] == "secret statistique : moins de 3 structures"
-    everyone = q.medianes_siae(con, f, structure_b).row(0, named=True)  # 5 SIAE, 3+ with accounts
-    assert everyone["nb_valeurs_chiffre_affaires"] >= 3 and everyone["chiffre_affaires"] is not None
+    assert hidden["_secret_chiffre_affaires"] == "secret statistique : médiane sur moins de 5 structures"
+    everyone = q.medianes_siae(con, f, structure_b).row(0, named=True)  # 5 SIAE, 4 with accounts
+    assert everyone["nb_valeurs_chiffre_affaires"] == 4 and everyone["chiffre_affaires"] is None
+    assert everyone["nb_valeurs_etp_conventionnes"] == 5 and everyone["etp_conventionnes"] is not None
     nord = q.medianes_siae(con, Filters(2024, bassins=("NORD",)), structure_b).row(0, named=True)
     assert nord["nb_siae"] == 2 and nord["chiffre_affaires"] is None

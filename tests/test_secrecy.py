@@ -1,180 +1,117 @@
-"""Statistical secrecy: no published cell under the threshold, none recoverable from totals."""
+"""Statistical secrecy: the primary rules by hand, the audit on random warehouses, the command.
+
+The attacker that reads the pages as a committee member or a structure would is in
+tests/test_secret_attaques.py; here are the defence's own checks.
+"""
 
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 
 import polars as pl
 import pytest
+from conftest import ROOT, fixture_warehouse
+from entrepot_secret import Siae, aleatoire, ecrire, personne
 
-from warehouse.secrecy import TERRITOIRE, Spec, _relations, protect
+from warehouse import publication, secret_audit, settings
+from warehouse.diffusion import SelectionNonPubliee, cellule
+from warehouse.scope import Filters
 
-SPEC = Spec(dims=("bassin", "type_siae"), persons=("nb",), money=("ca",), structures="n_siae",
-            derived={"part": ("nb",)})
-
-
-def _table(cells: dict[tuple[str, str], tuple[int, float, int]]) -> pl.DataFrame:
-    """Detail cells (bassin, type) -> (nb, ca, n_siae); the TOUS margins are summed here."""
-    rows = dict(cells)
-    for b in {b for b, _ in cells}:
-        parts = [v for (bb, _), v in cells.items() if bb == b]
-        rows[(b, "TOUS")] = tuple(sum(x) for x in zip(*parts))
-    for t in {t for _, t in cells}:
-        parts = [v for (_, tt), v in cells.items() if tt == t]
-        rows[("TOUS", t)] = tuple(sum(x) for x in zip(*parts))
-    rows[("TOUS", "TOUS")] = tuple(sum(x) for x in zip(*cells.values()))
-    return pl.DataFrame(
-        [{"annee": 2025, "bassin": b, "type_siae": t, "nb": v[0], "ca": float(v[1]), "n_siae": v[2],
-          "part": 0.5} for (b, t), v in sorted(rows.items())]
-    )
+CONF = settings.load()
 
 
-def _cell(df, b, t, col):
-    return df.filter((pl.col("bassin") == b) & (pl.col("type_siae") == t))[col][0]
-
-
-def test_small_count_is_hidden_with_its_neighbours_computed_by_hand():
-    df = _table({("NORD", "ACI"): (3, 100, 4), ("NORD", "EI"): (10, 200, 4),
-                 ("SUD", "ACI"): (8, 300, 4), ("SUD", "EI"): (12, 400, 4)})
-    out = protect(df, SPEC)
-    # NORD/ACI = 3 < 5 is hidden; NORD total then gives it away unless NORD/EI is hidden too;
-    # then the EI total needs SUD/EI hidden, and the ACI total needs SUD/ACI hidden.
-    hidden = {(r["bassin"], r["type_siae"]) for r in out.filter(pl.col("nb").is_null()).to_dicts()}
-    assert hidden == {("NORD", "ACI"), ("NORD", "EI"), ("SUD", "ACI"), ("SUD", "EI")}
-    assert _cell(out, "NORD", "ACI", "_secret_nb") == "secret statistique : moins de 5 personnes"
-    assert _cell(out, "SUD", "EI", "_secret_nb").startswith("secret statistique : masqué pour")
-    assert _cell(out, "NORD", "ACI", "part") is None  # a share of a hidden count is hidden too
-    assert _cell(out, "TOUS", "TOUS", "nb") == 33
-    assert _cell(out, "NORD", "TOUS", "nb") == 13
-    assert out["ca"].null_count() == 0  # 4 structures everywhere: money is published
-
-
-def test_money_over_fewer_than_three_structures_is_hidden():
-    df = _table({("NORD", "ACI"): (50, 100, 2), ("NORD", "EI"): (50, 200, 5),
-                 ("SUD", "ACI"): (50, 300, 5), ("SUD", "EI"): (50, 400, 5)})
-    out = protect(df, SPEC)
-    assert _cell(out, "NORD", "ACI", "ca") is None
-    assert _cell(out, "NORD", "ACI", "_secret_ca") == "secret statistique : moins de 3 structures"
-    assert out["nb"].null_count() == 0
-
-
-def _assert_safe(out: pl.DataFrame, spec: Spec, cols: list[str]):
-    relations = _relations(out, spec)
-    for col in cols:
-        values = out[col].to_list()
-        assert not [v for v in values if v is not None and 0 < v < 5 and col in spec.persons], col
-        for total, parts in relations:
-            hidden = [i for i in (total, *parts) if values[i] is None and out[f"_secret_{col}"][i] is not None]
-            assert len(hidden) != 1, (col, out[total].to_dicts(), [out[p].to_dicts() for p in parts])
-
-
-@pytest.mark.parametrize("seed", range(30))
-def test_no_hidden_cell_can_be_recovered_by_subtraction(seed):
+def _gens(n: int, femmes: int = 0, seed: int = 0) -> list[dict]:
     rng = random.Random(seed)
-    bassins = ["NORD", "EST", "OUEST", "SUD"][: rng.randint(2, 4)]
-    types = ["ACI", "AI", "EI", "ETTI", "EITI"][: rng.randint(2, 5)]
-    cells = {(b, t): (rng.choice([0, 1, 2, 3, 4, 6, 9, 15, 40]), rng.randint(0, 900), rng.randint(1, 6))
-             for b in bassins for t in types}
-    out = protect(_table(cells), SPEC)
-    _assert_safe(out, SPEC, ["nb"] + (["ca"] if "_secret_ca" in out.columns else []))
+    people = [personne(rng, 2025) for _ in range(n)]
+    for i, p in enumerate(people):
+        p["sexe"] = "F" if i < femmes else "M"
+    return people
 
 
-def test_territory_view_of_the_fixture_is_safe(tmp_path):
-    from test_indicateurs import fixture_warehouse
-
-    from warehouse.db import connect_read
-
-    con = connect_read(fixture_warehouse(tmp_path))
-    df = con.sql("select * from indicateurs_territoire order by all").pl()
-    con.close()
-    out = protect(df, TERRITOIRE)
-    assert out.height == df.height
-    small = df.filter((pl.col("nb_salaries") > 0) & (pl.col("nb_salaries") < 5))
-    assert small.height > 0  # the fixture has small cells: the test proves something
-    cols = [c for c in TERRITOIRE.persons + TERRITOIRE.money if f"_secret_{c}" in out.columns]
-    _assert_safe(out, TERRITOIRE, cols)
+def _accounts(ca: float, fonds_propres: float | None = None) -> dict:
+    return {"chiffre_affaires": ca, "aides": {"ETAT": ca / 4}, "fonds_propres": fonds_propres}
 
 
-# ---------- the distributions a committee or a structure reads (warehouse.queries) ----------
-
-BASSINS = ("NORD", "EST", "OUEST", "SUD")
-TYPES = ("ACI", "AI", "EI")
-
-
-def _random_publics(seed: int):
-    """An in-memory publics_repartition: 2 dimensions, small and large counts by SIAE."""
-    import duckdb
-
-    rng = random.Random(seed)
-    rows = []
-    for s in range(rng.randint(6, 14)):
-        bassin, type_siae = rng.choice(BASSINS), rng.choice(TYPES)
-        for dim, modalites in (("sexe", ("F", "H")), ("age", ("M26", "26_49", "50P", None))):
-            for m in modalites:
-                rows.append((2025, f"{s:014d}", bassin, type_siae, dim, dim, m, str(m), 0,
-                             rng.choice([0, 1, 2, 3, 6, 12])))
-    con = duckdb.connect()
-    con.execute("create table publics_repartition (annee int, siret varchar, bassin varchar, type_siae varchar, "
-                "dimension varchar, dimension_libelle varchar, modalite varchar, libelle varchar, rang int, "
-                "nb_salaries bigint)")
-    con.executemany("insert into publics_repartition values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    # the territory table publishes the number of employees (= each partition's total)
-    con.execute("""
-        create table indicateurs_territoire as
-        select annee, coalesce(bassin, 'TOUS') as bassin, coalesce(type_siae, 'TOUS') as type_siae,
-            count(distinct siret) as nb_siae, sum(nb_salaries)::bigint as nb_salaries
-        from publics_repartition where dimension = 'sexe'
-        group by grouping sets ((annee, bassin, type_siae), (annee, bassin), (annee, type_siae), (annee))
-    """)
-    return con
+@pytest.fixture(scope="module")
+def main_faite(tmp_path_factory):
+    """NORD: 3 ACI (6, 7, 8 employees; accounts, one equity), 1 EI (3 employees, accounts).
+    SUD: 4 ACI (10 employees each; one holds 90 % of the turnover), 3 EI (12 each)."""
+    siaes = [
+        Siae("10000000000001", "NORD", "ACI", _gens(6, 3), finances=_accounts(100_000, 20_000)),
+        Siae("10000000000002", "NORD", "ACI", _gens(7, 3), finances=_accounts(120_000)),
+        Siae("10000000000003", "NORD", "ACI", _gens(8, 4), finances=_accounts(140_000)),
+        Siae("10000000000004", "NORD", "EI", _gens(3, 1), finances=_accounts(300_000)),
+        Siae("20000000000001", "SUD", "ACI", _gens(10, 5), finances=_accounts(9_000_000)),
+        *[Siae(f"2000000000000{i}", "SUD", "ACI", _gens(10, 5), finances=_accounts(330_000)) for i in (2, 3, 4)],
+        *[Siae(f"2100000000000{i}", "SUD", "EI", _gens(12, 6), finances=_accounts(200_000)) for i in (1, 2, 3)],
+    ]
+    return ecrire(tmp_path_factory.mktemp("main") / "w.duckdb", siaes)
 
 
-def _selections():
-    for bassins in [(), *((b,) for b in BASSINS), ("NORD", "SUD")]:
-        for types in [(), *((t,) for t in TYPES), ("ACI", "EI")]:
-            yield bassins, types
+def _raison(pub, famille, bassin, type_siae, modalite=publication.SANS_MODALITE):
+    c = pub.cellules.filter(pl.col("famille") == famille, pl.col("bassin") == bassin,
+                            pl.col("type_siae") == type_siae, pl.col("modalite") == modalite)
+    assert c.height == 1, (famille, bassin, type_siae, modalite)
+    return c["raison"][0]
 
 
-@pytest.mark.parametrize("seed", range(12))
-def test_distributions_publish_no_small_count_and_nothing_recoverable_across_selections(seed):
-    """Every selection a committee can make: no count of 1 to 4 persons is published, and no
-    hidden count is the difference of published ones (a dimension's total, or the same
-    modality in all basins minus the others)."""
-    from warehouse import queries as q
-    from warehouse.queries import Filters, Scope
+def test_primary_rules_computed_by_hand(main_faite):
+    contrib = publication.contributions(main_faite, 2025)
+    pub = publication.Publication(2025, publication.primaire(
+        publication.cellules(contrib, publication.declarants(main_faite, 2025)), CONF))
+    # 3 employees in NORD x EI: fewer than 5 persons; its turnover: one structure
+    assert _raison(pub, "nb_salaries", "NORD", "EI") == "secret statistique : moins de 5 personnes"
+    assert _raison(pub, "chiffre_affaires", "NORD", "EI") == "secret statistique : moins de 3 structures"
+    # SUD x ACI: 4 structures but one holds 9,000,000 / 9,990,000 = 90 % > 85 % of the turnover
+    assert _raison(pub, "chiffre_affaires", "SUD", "ACI") == \
+        "secret statistique : une structure représente plus de 85 % du montant"
+    assert _raison(pub, "nb_salaries", "SUD", "ACI") is None  # 40 persons over 4 structures
+    # NORD x ACI has 3 sets of accounts but one equity: the equity ratio is over one structure
+    assert _raison(pub, "fonds_propres_ca_connu", "NORD", "ACI") == "secret statistique : moins de 3 structures"
+    assert _raison(pub, "chiffre_affaires", "NORD", "ACI") is None
+    # SUD x EI: 36 employees in 3 structures of 12: published, and so is the women count (18)
+    assert _raison(pub, "publics:sexe", "SUD", "EI", "F") is None
+    reasons = pub.raisons_territoire().filter(pl.col("bassin") == "NORD", pl.col("type_siae") == "ACI").row(0, named=True)
+    assert reasons["_secret_fonds_propres_pct_ca"] == "secret statistique : calculé à partir d'une case masquée"
+    assert reasons["_secret_ratio_public_ca"] is None
 
-    con = _random_publics(seed)
-    secret = Scope(bassins=("SUD",), secret_statistique=True, personnes=False)
-    published: dict[tuple, dict] = {}
-    for bassins, types in _selections():
-        f = Filters(2025, types=types, bassins=bassins)
-        clear = q.publics(con, f, Scope())
-        out = q.publics(con, f, secret)
-        assert out.select("dimension", "modalite").rows() == clear.select("dimension", "modalite").rows()
-        shown = [v for v in out["nb_salaries"].to_list() if v is not None]
-        assert not [v for v in shown if 0 < v < 5], (bassins, types)
-        for row, before in zip(out.iter_rows(named=True), clear.iter_rows(named=True)):
-            if row["nb_salaries"] is not None:
-                assert row["nb_salaries"] == before["nb_salaries"]  # what is shown is true
-            else:
-                assert row["_secret_nb_salaries"].startswith("secret statistique")
-        published[(bassins, types)] = {(r["dimension"], r["modalite"]): r["nb_salaries"]
-                                       for r in out.iter_rows(named=True)}
 
-    for key, cells in published.items():
-        # a dimension sums to the number of employees, published on the same page when the
-        # territory table shows it: one hidden modality would be that total minus the others
-        if len(key[0]) > 1 or len(key[1]) > 1:
-            continue  # several basins or types: the page shows one territory row per group, no total
-        terr = q.territoire(con, Filters(2025, types=key[1], bassins=key[0]), secret)["nb_salaries"].to_list()
-        for dim in ("sexe", "age"):
-            part = [v for (d, _), v in cells.items() if d == dim]
-            if terr and terr[0] is not None and part:
-                assert sum(v is None for v in part) != 1, (key, dim, part, terr)
-    for types in [(), *((t,) for t in TYPES)]:
-        # one modality: all basins = the sum of each basin's
-        everything = published[((), types)]
-        for cell, total in everything.items():
-            parts = [published[((b,), types)].get(cell, 0) for b in BASSINS]
-            if total is not None:
-                assert sum(v is None for v in parts) != 1, (types, cell, parts)
+def test_hiding_a_cell_hides_what_gives_it_back(main_faite):
+    """NORD x EI (3 employees) is hidden: NORD's total minus NORD x ACI would give it back, so
+    one of them is hidden too, and the audit finds nothing exposed for any reader."""
+    pub = publication.publication(main_faite, 2025)
+    assert _raison(pub, "nb_salaries", "NORD", "TOUS") is not None or _raison(pub, "nb_salaries", "NORD", "ACI") \
+        is not None
+    contrib = publication.contributions(main_faite, 2025)
+    assert secret_audit.exposees(pub.cellules, contrib, CONF).is_empty()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_warehouses_expose_nothing_and_do_without_prior_knowledge(tmp_path, seed):
+    """The audit's own verdict on random departments; and protecting against a reader who
+    knows nothing is not enough: committees and structures then narrow hidden cells."""
+    con = ecrire(tmp_path / "w.duckdb", aleatoire(seed, n=16))
+    contrib = publication.contributions(con, 2025)
+    pub = publication.publication(con, 2025)
+    assert secret_audit.exposees(pub.cellules, contrib, CONF).is_empty()
+    naive = publication.publication(con, 2025, connaissances=False)
+    found = secret_audit.exposees(naive.cellules, contrib, CONF)
+    assert found.height > 0 and set(found["lecteur"].str.split(" ").list.first()) - {"public"}
+
+
+def test_a_restricted_selection_is_one_basin_or_all_and_one_type_or_all():
+    assert cellule(Filters(2025)) == ("TOUS", "TOUS")
+    assert cellule(Filters(2025, types=("ACI",), bassins=("SUD",))) == ("SUD", "ACI")
+    with pytest.raises(SelectionNonPubliee, match="au plus un bassin et un type"):
+        cellule(Filters(2025, bassins=("NORD", "SUD")))
+
+
+def test_audit_command_reports_in_french(tmp_path):
+    link = fixture_warehouse(tmp_path)
+    out = subprocess.run([sys.executable, "-m", "warehouse", "audit-secret", "--db", str(link)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "Running HiGHS" not in out.stdout + out.stderr
+    assert "cases publiables" in out.stdout and "Secret statistique vérifié : aucune case exposée." in out.stdout

@@ -206,10 +206,10 @@ def test_map_spec_is_valid_mercator_with_basin_borders_and_french_tooltips(con):
 
 def test_outlines_are_wound_for_d3_and_a_basin_border_leaves_out_inner_edges():
     formes = carte.contours()
-    geom = carte._d3(formes["97411"]["polygons"])
-    assert carte._area(geom["coordinates"][0][0]) < 0  # exterior ring clockwise
+    geom = carte.geometrie_d3(formes["97411"]["polygons"])
+    assert carte.aire_signee(geom["coordinates"][0][0]) < 0  # exterior ring clockwise
     nord = pl.DataFrame({"commune_insee": ["97411", "97418"], "bassin": ["NORD", "NORD"]})
-    [border] = carte._bordures(nord, formes)
+    [border] = carte.bordures_bassins(nord, formes)
     n_edges = sum(len(r) - 1 for c in ("97411", "97418") for p in formes[c]["polygons"] for r in p)
     assert 0 < len(border["geometry"]["coordinates"]) < n_edges  # the shared Saint-Denis/Sainte-Marie edge is gone
 

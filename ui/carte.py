@@ -48,12 +48,12 @@ def _rings(geometry: dict) -> list[list[list]]:
     return []
 
 
-def _area(ring: list) -> float:
+def aire_signee(ring: list) -> float:
     """Signed area in degrees² (shoelace): positive when counter-clockwise."""
     return sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(ring, ring[1:])) / 2
 
 
-def _d3(polygons: list) -> dict:
+def geometrie_d3(polygons: list) -> dict:
     """The polygons wound as d3-geo (Vega) wants them: exterior rings clockwise, holes
     counter-clockwise. GeoJSON files (RFC 7946) wind the other way, which d3 draws as the
     whole globe but the commune."""
@@ -61,7 +61,7 @@ def _d3(polygons: list) -> dict:
     for poly in polygons:
         rings = []
         for i, ring in enumerate(poly):
-            clockwise = _area(ring) < 0
+            clockwise = aire_signee(ring) < 0
             rings.append(ring if clockwise == (i == 0) else ring[::-1])
         out.append(rings)
     return {"type": "MultiPolygon", "coordinates": out}
@@ -69,8 +69,8 @@ def _d3(polygons: list) -> dict:
 
 def _centre(polygons: list) -> tuple[float, float]:
     """Centroid of the largest exterior ring: where a commune's marker goes."""
-    ring = max((p[0] for p in polygons), key=lambda r: abs(_area(r)))
-    a = _area(ring) or 1e-12
+    ring = max((p[0] for p in polygons), key=lambda r: abs(aire_signee(r)))
+    a = aire_signee(ring) or 1e-12
     cx = sum((p[0] + q[0]) * (p[0] * q[1] - q[0] * p[1]) for p, q in zip(ring, ring[1:])) / (6 * a)
     cy = sum((p[1] + q[1]) * (p[0] * q[1] - q[0] * p[1]) for p, q in zip(ring, ring[1:])) / (6 * a)
     return cx, cy
@@ -99,7 +99,7 @@ def contours() -> dict[str, dict]:
         return {}
 
 
-def _bordures(communes: pl.DataFrame, formes: dict[str, dict]) -> list[dict]:
+def bordures_bassins(communes: pl.DataFrame, formes: dict[str, dict]) -> list[dict]:
     """One MultiLineString feature per basin: the edges its communes do not share with each other."""
     out = []
     for bassin, codes in communes.group_by("bassin", maintain_order=True).agg("commune_insee").iter_rows():
@@ -128,7 +128,7 @@ def carte_communes(df: pl.DataFrame, col: str, formes: dict[str, dict], *, sous_
         props = {"commune": row["nom_commune"], "bassin": labels.bassin(row["bassin"]),
                  **{c: row[c] for c in tip_cols}}
         features.append({"type": "Feature", "properties": props,
-                         "geometry": _d3(formes[row["commune_insee"]]["polygons"])})
+                         "geometry": geometrie_d3(formes[row["commune_insee"]]["polygons"])})
     tooltip = [alt.Tooltip("properties.commune:N", title="Commune"),
                alt.Tooltip("properties.bassin:N", title="Bassin")] + [
         alt.Tooltip(f"properties.{c}:Q", title=labels.colonne(c), format=VEGA_FORMAT.get(labels.unite(c), ",.1f"))
@@ -143,7 +143,7 @@ def carte_communes(df: pl.DataFrame, col: str, formes: dict[str, dict], *, sous_
             alt.value(SANS_VALEUR)),
         tooltip=tooltip,
     )
-    bassins = alt.Chart(alt.Data(values=_bordures(shown, formes))).mark_geoshape(
+    bassins = alt.Chart(alt.Data(values=bordures_bassins(shown, formes))).mark_geoshape(
         filled=False, stroke="#1F1F1F", strokeWidth=3.5 if grand else 2.2, strokeJoin="round", strokeCap="round")
     points = pl.DataFrame(
         [{"commune": r["nom_commune"], "bassin": labels.bassin(r["bassin"]), "nb_siae": r["nb_siae"],

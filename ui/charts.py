@@ -193,7 +193,8 @@ def barres_bassins(df: pl.DataFrame, col: str, *, sous_titre: str | None = None,
     """One indicator, one bar per basin (rows of indicateurs_territoire)."""
     unit = labels.unite(col)
     label = labels.colonne(col)
-    data = df.select("bassin", col).with_columns(
+    secret = f"_secret_{col}"
+    data = df.select("bassin", col, *([secret] if secret in df.columns else [])).with_columns(
         labels.en_mots(df, "bassin", labels.bassin).alias("bassin_libelle"))
     order = [labels.bassin(b) for b in data["bassin"].to_list()]
     colours = [BASSIN_COLOURS.get(b, PALETTE[4]) for b in data["bassin"].to_list()]
@@ -206,10 +207,11 @@ def barres_bassins(df: pl.DataFrame, col: str, *, sous_titre: str | None = None,
     )
     bars = base.mark_bar().encode(
         color=alt.Color("bassin_libelle:N", scale=alt.Scale(domain=order, range=colours), legend=None))
-    # A basin without a value keeps its row and says so (return missing, or a ratio over zero:
-    # the page note explains both) instead of showing an empty line.
+    # A basin without a value keeps its row and says why: « secret » when statistical secrecy
+    # hides it, else unknown (return missing, or a ratio over zero: the page note explains).
     text = base.mark_text(align="left", dx=4, fontSize=18 if grand else 12).transform_calculate(
-        etiquette=f"isValid(datum['{col}']) ? format(datum['{col}'], '{_fmt(unit)}') : '{VIDE} valeur inconnue'",
+        etiquette=f"isValid(datum['{col}']) ? format(datum['{col}'], '{_fmt(unit)}') : "
+                  f"(isValid(datum['{secret}']) ? 'secret' : '{VIDE} valeur inconnue')",
     ).encode(x=alt.X(f"{col}_x:Q"), text=alt.Text("etiquette:N")).transform_calculate(
         **{f"{col}_x": f"isValid(datum['{col}']) ? datum['{col}'] : 0"})
     return finish(bars + text, title=_title(label, sous_titre), height=alt.Step(44 if grand else 30), grand=grand)
@@ -220,15 +222,21 @@ def repartition(df: pl.DataFrame, *, titre: str, sous_titre: str | None = None, 
     """A distribution: one horizontal bar per modality, in the order given."""
     unit = labels.unite(valeur)
     order = df[categorie].to_list()
-    base = alt.Chart(df.select(categorie, valeur)).encode(
+    secret = f"_secret_{valeur}"
+    base = alt.Chart(df.select(categorie, valeur, *([secret] if secret in df.columns else []))).encode(
         y=alt.Y(f"{categorie}:N", title=None, sort=order),
         x=alt.X(f"{valeur}:Q", title=labels.colonne(valeur), axis=_axis(unit, tickCount=4),
                 scale=_room(df[valeur].to_list())),
         tooltip=[alt.Tooltip(f"{categorie}:N", title="Modalité"),
                  alt.Tooltip(f"{valeur}:Q", title=labels.colonne(valeur), format=_fmt(unit))],
     )
-    chart = base.mark_bar(color=PRIMARY) + base.mark_text(align="left", dx=4).encode(
-        text=alt.Text(f"{valeur}:Q", format=_fmt(unit)))
+    # a modality hidden by statistical secrecy keeps its row and reads « secret »
+    label = base.mark_text(align="left", dx=4).transform_calculate(
+        etiquette=f"isValid(datum['{valeur}']) ? format(datum['{valeur}'], '{_fmt(unit)}') : "
+                  f"(isValid(datum['{secret}']) ? 'secret' : '')",
+        position=f"isValid(datum['{valeur}']) ? datum['{valeur}'] : 0",
+    ).encode(x=alt.X("position:Q"), text=alt.Text("etiquette:N"))
+    chart = base.mark_bar(color=PRIMARY) + label
     return finish(chart, title=_title(titre, sous_titre), height=alt.Step(24))
 
 

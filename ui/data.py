@@ -23,8 +23,10 @@ import polars as pl
 import streamlit as st
 
 from ui import acces
-from warehouse import changements, queries, queries_attention, queries_plan, queries_retours, queries_territoires
+from warehouse import changements, publication, queries, queries_attention, queries_plan, queries_retours, \
+    queries_territoires
 from warehouse.db import Version, WarehouseError, connect_read, current_file, db_path
+from warehouse.diffusion import SelectionNonPubliee
 from warehouse.scope import Filters, Scope
 
 
@@ -86,10 +88,25 @@ def lire(nom: str, filters: Filters | None = None, **options) -> pl.DataFrame:
     v = version()
     if v is None:
         raise DonneesIndisponibles(MESSAGE_SANS_ENTREPOT)
+    scope = scope_courant()
     try:
-        return _lire(str(v), nom, filters or Filters(), scope_courant(), tuple(sorted(options.items())))
+        if scope.secret_statistique and filters is not None and filters.annee and not _publication_prete(str(v), filters):
+            with st.spinner("Préparation des tableaux protégés par le secret statistique (une fois par version "
+                            "de l'entrepôt, quelques secondes)…"):
+                return _lire(str(v), nom, filters, scope, tuple(sorted(options.items())))
+        return _lire(str(v), nom, filters or Filters(), scope, tuple(sorted(options.items())))
     except (duckdb.Error, WarehouseError) as exc:
         raise _illisible(exc) from exc
+    except SelectionNonPubliee as exc:
+        raise DonneesIndisponibles(str(exc)) from exc
+
+
+def _publication_prete(version_path: str, f: Filters) -> bool:
+    cur = _connexion(version_path).cursor()
+    try:
+        return all(publication.en_cache(cur, y) for y in range(f.annee - 2, f.annee + 1))
+    finally:
+        cur.close()
 
 
 @contextmanager

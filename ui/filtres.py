@@ -44,24 +44,30 @@ def afficher() -> Filters | None:
         st.session_state[KEY_ANNEE] = annee
     types = data.lire("types_siae", Filters())["type_siae"].to_list()
     bassins = data.lire("bassins", Filters())["bassin"].to_list()
+    # Under statistical secrecy tables are published for one basin or all, one type or all
+    # (warehouse.diffusion): the widgets take one value at most.
+    un_seul = 1 if data.scope_courant().secret_statistique else None
 
     with st.sidebar:
         st.selectbox("Année", years, index=None, key=KEY_ANNEE, bind="query-params",
                      placeholder=f"{default} (dernière année avec des retours)",
                      help="Année d'exercice des retours. Par défaut, la dernière année pour laquelle des retours "
                           "ont été reçus.")
-        st.multiselect("Types de SIAE", types, key=KEY_TYPES, bind="query-params",
+        st.multiselect("Types de SIAE", types, key=KEY_TYPES, bind="query-params", max_selections=un_seul,
                        format_func=labels.type_siae, placeholder="Tous les types",
                        help="Aucun type choisi : tous les types.\n\n" + "  \n".join(
                            labels.type_siae_long(t) for t in types))
-        st.multiselect("Bassins d'emploi", bassins, key=KEY_BASSINS, bind="query-params",
+        st.multiselect("Bassins d'emploi", bassins, key=KEY_BASSINS, bind="query-params", max_selections=un_seul,
                        format_func=labels.bassin, placeholder="Tous les bassins",
                        help="Aucun bassin choisi : toute La Réunion.")
+        if un_seul:
+            st.caption("🔒 Secret statistique : les tableaux sont publiés pour un bassin ou pour tous, un type "
+                       "ou pour tous.")
         st.button("Réinitialiser les filtres", key="reinitialiser", type="tertiary", on_click=_reinitialiser,
                   args=(default,))
         st.caption("Le lien de la page (barre d'adresse) reproduit exactement cette vue : copiez-le pour la "
                    "partager.")
-    return courants(default)
+    return courants(default, un_seul=bool(un_seul))
 
 
 def _reinitialiser(default: int | None) -> None:
@@ -70,13 +76,17 @@ def _reinitialiser(default: int | None) -> None:
     st.session_state[KEY_BASSINS] = []
 
 
-def courants(default: int | None = None) -> Filters:
+def courants(default: int | None = None, *, un_seul: bool = False) -> Filters:
+    """The chosen filters; `un_seul`: at most one type and one basin (a link may name more:
+    the first is kept, and the sidebar says so)."""
     annee = st.session_state.get(KEY_ANNEE) or default
-    return Filters(
-        annee=int(annee) if annee is not None else None,
-        types=tuple(sorted(st.session_state.get(KEY_TYPES) or ())),
-        bassins=tuple(sorted(st.session_state.get(KEY_BASSINS) or ())),
-    )
+    types = tuple(sorted(st.session_state.get(KEY_TYPES) or ()))
+    bassins = tuple(sorted(st.session_state.get(KEY_BASSINS) or ()))
+    if un_seul and (len(types) > 1 or len(bassins) > 1):
+        st.sidebar.warning("Un seul bassin et un seul type à la fois sous secret statistique : seul le premier "
+                           "de chaque liste est retenu.")
+        types, bassins = types[:1], bassins[:1]
+    return Filters(annee=int(annee) if annee is not None else None, types=types, bassins=bassins)
 
 
 def depuis_url(key: str, param: str, valides, *, multiple: bool = False) -> None:

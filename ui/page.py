@@ -143,6 +143,22 @@ def _column_config(t: export.Table) -> dict:
     return config
 
 
+def _secrets_lisibles(t: export.Table, shown: pl.DataFrame, config: dict,
+                      hidden: dict[str, list]) -> tuple[pl.DataFrame, dict]:
+    """A column with a cell hidden by statistical secrecy is shown as text: the cell reads
+    « secret » (an empty cell would read as a return not received), the others in French
+    format; the column's help and the « Secret statistique » column say why."""
+    for col, why in hidden.items():
+        unit = t.unite(col)
+        values = [("secret" if w else fmt_valeur(v, unit)) if (v is not None or w) else None
+                  for v, w in zip(shown[col].to_list(), why)]
+        shown = shown.with_columns(pl.Series(col, values, dtype=pl.String))
+        config[col] = st.column_config.TextColumn(
+            t.titre_colonne(col), help=(labels.aide(col) or "") + "\n\n« secret » : valeur masquée par le secret "
+            "statistique (la raison est dans la colonne « Secret statistique »).")
+    return shown, config
+
+
 def tableau(t: export.Table, *, key: str, hauteur: int | str = "auto", vide: str = "",
             fige: str | None = None, selection: bool = False) -> int | None:
     """A table as a sortable grid (numbers in the browser's French format), then its exports.
@@ -152,9 +168,11 @@ def tableau(t: export.Table, *, key: str, hauteur: int | str = "auto", vide: str
     if t.df.is_empty():
         st.info(vide or "Aucune ligne pour cette sélection.")
         return None
+    hidden = export.masques(t)
     t = export.avec_secret(t)
     shown = export.codes_en_libelles(t.df.select(list(t.colonnes)))
     config = _column_config(t)
+    shown, config = _secrets_lisibles(t, shown, config, hidden)
     if fige and fige in config:
         config[fige]["pinned"] = True
     event = st.dataframe(shown, hide_index=True, column_config=config, height=hauteur, placeholder=VIDE,
@@ -182,16 +200,25 @@ def boutons_export(t: export.Table, *, key: str) -> None:
                        help="Séparateur « ; », virgule décimale, UTF-8 : s'ouvre directement dans Excel.")
 
 
-def graphique(builder: Callable[[], alt.Chart], df: pl.DataFrame, *, vide: str, key: str | None = None) -> None:
-    """A chart, or the reason there is none: never a blank chart."""
-    if df.is_empty():
-        st.info(vide)
+def graphique(builder: Callable[[], alt.Chart], df: pl.DataFrame, *, vide: str, key: str | None = None,
+              colonne: str | None = None) -> None:
+    """A chart, or the reason there is none: never a blank chart. `colonne`: the column drawn,
+    when `df` holds others (a row without it is not drawn; one hidden by statistical secrecy
+    says so instead of reading as a missing return)."""
+    secrets = [c for c in df.columns if c.startswith("_secret_") and df[c].null_count() < df.height
+               and (colonne is None or c == f"_secret_{colonne}")]
+    if df.is_empty() or (colonne is not None and df[colonne].null_count() == df.height):
+        if secrets:
+            why = df[secrets[0]].drop_nulls()[0].removeprefix("secret statistique : ")
+            st.info(f"🔒 secret : valeur masquée par le secret statistique ({why}).")
+        else:
+            st.info(vide)
         return
     # Built and sent without Altair's schema validation (most of a page's rerun): see charts.spec.
     st.vega_lite_chart(charts.spec(builder), key=key)
-    if any(c.startswith("_secret_") and df[c].null_count() < df.height for c in df.columns):
-        st.caption("🔒 Certaines valeurs ne sont pas tracées : elles sont masquées par le secret statistique "
-                   "(le tableau dit pourquoi).")
+    if secrets:
+        st.caption("🔒 Certaines valeurs de ce graphique sont masquées par le secret statistique (« secret » ; "
+                   "le tableau dit pourquoi).")
 
 
 def table_export(df: pl.DataFrame, colonnes, nom: str, titre: str, f: Filters, **extra) -> export.Table:

@@ -1,4 +1,4 @@
-"""Command line: `python -m warehouse init|versions|restore|erase|retention|pack [--db PATH]`."""
+"""Command line: `python -m warehouse init|versions|restore|erase|retention|audit-secret|pack [--db PATH]`."""
 
 from __future__ import annotations
 
@@ -70,6 +70,38 @@ def pack(parser, link, args) -> int:
     return 0
 
 
+def audit_secret(link, annees: list[int] | None) -> int:
+    """Print, year by year, the cells hidden and any a reader could narrow below its
+    protection interval; exit 1 if there is one."""
+    from warehouse import publication, secret_audit
+
+    con = connect_read(link)
+    try:
+        years = annees or [r[0] for r in con.sql("select distinct annee from indicateurs_siae order by 1").fetchall()]
+        conf = settings.load()
+        exposed = 0
+        for y in years:
+            pub = publication.publication(con, y)
+            cells = pub.cellules
+            secret = cells.filter(cells["raison"].is_not_null())
+            confidential = secret.filter(secret["raison"] != publication.secrecy.REASON_SECONDARY).height
+            contrib = publication.contributions(con, y)
+            found = secret_audit.exposees(cells, contrib, conf)
+            exposed += found.height
+            readers = len(secret_audit.lecteurs(contrib))
+            print(f"{y} : {cells.height} cases publiables, {confidential} confidentielles et "
+                  f"{secret.height - confidential} masquées pour les protéger ; {readers} lecteurs vérifiés "
+                  f"(public, comités, structures) : {found.height} case(s) exposée(s).")
+            for r in found.iter_rows(named=True):
+                print(f"  EXPOSÉE pour {r['lecteur']} : {r['famille']} {r['bassin']} {r['type_siae']} "
+                      f"{r['modalite']} = {r['valeur']:g}, déductible entre {r['min']:g} et {r['max']:g}")
+    finally:
+        con.close()
+    print("Secret statistique vérifié : aucune case exposée." if not exposed else
+          f"{exposed} case(s) exposée(s) : ne diffusez pas ces tableaux et signalez-le.")
+    return 1 if exposed else 0
+
+
 def main(argv=None) -> int:
     parser = FrenchParser(prog="python -m warehouse", description="Créer, lister et restaurer l'entrepôt.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="commande")
@@ -96,6 +128,9 @@ def main(argv=None) -> int:
     pk.add_argument("--diffusion", action="store_true",
                     help="dossier pour diffusion : secret statistique appliqué comme pour un comité ; sans cette "
                          "option, le dossier est celui d'un agent de l'État (toutes les valeurs)")
+    a = sub.add_parser("audit-secret", help="vérifier que le secret statistique tient : pour chaque case "
+                                            "masquée, ce qu'un comité, une structure ou le public peut en déduire")
+    a.add_argument("--annee", type=int, action="append", help="année à vérifier (toutes par défaut ; répétable)")
     for p in sub.choices.values():
         p.add_argument("--db", help="chemin de l'entrepôt (défaut : warehouse/iae.duckdb ou $IAE_DB)")
     args = parser.parse_args(argv)
@@ -111,6 +146,8 @@ def main(argv=None) -> int:
         audit.record(link, "effacement", getpass.getuser(), siret=args.siret, lignes=done.rows)
         print(f"{done.rows} ligne(s) effacée(s) dans la version en service ; {done.versions} version(s) "
               "réécrite(s) sans cette personne.")
+    elif args.command == "audit-secret":
+        return audit_secret(link, args.annee)
     elif args.command == "retention":
         keep = settings.load().retention_annees
         done = apply_retention(link, keep, date.today().year)

@@ -11,15 +11,12 @@ of the public, funding by funder) and medians used as a point of comparison.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import polars as pl
 
-from warehouse import secrecy, settings
+from warehouse import diffusion
 from warehouse.scope import FILTER_SIAE, SCOPE_AGREGATS, SCOPE_SIAE, Filters, Scope  # noqa: F401 (Scope, Filters: moved)
 from warehouse.scope import params as _params
 from warehouse.scope import run as _run
-from warehouse.secrecy import Spec
 
 ALL = "TOUS"  # the total rows of indicateurs_territoire
 
@@ -89,100 +86,7 @@ def territoire(con, f: Filters, scope: Scope, *, par_bassin: bool = False, par_t
                    else type_siae = 'TOUS' end
         order by annee, bassin, type_siae
     """, **p)
-    return _secret(con, rows, p) if scope.secret_statistique else rows
-
-
-def _secret(con, rows: pl.DataFrame, p: dict) -> pl.DataFrame:
-    """The rows, with the cells statistical secrecy hides set to NULL (and `_secret_<col>` why).
-
-    Secondary suppression needs every total and its parts, so the whole table of each year
-    is protected first, then the selected rows are taken from it.
-    """
-    _, protected = _territoire_protege(con, p)
-    return rows.select("annee", "bassin", "type_siae").join(
-        protected, on=["annee", "bassin", "type_siae"], how="left", maintain_order="left")
-
-
-def _territoire_protege(con, p: dict) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """indicateurs_territoire of the years $debut..$annee, as is and protected as a whole."""
-    conf = settings.load()
-    every = _run(con, "select * from indicateurs_territoire where annee between $debut and $annee "
-                      "order by annee, bassin, type_siae", **p)
-    return every, secrecy.protect(every, secrecy.TERRITOIRE, conf.seuil_personnes, conf.seuil_structures)
-
-
-def _marges_publiees(con, cube: pl.DataFrame, p: dict, totaux: dict[str, str]) -> dict[str, dict[int, str | None]]:
-    """The cube's "TOUS" rows equal to a cell of the territory table (a distribution by sex
-    sums to the number of employees), with that cell's fate there: hidden (why) or published
-    (None). A margin equal to nothing published stays free. `totaux`: cube column ->
-    territory column."""
-    raw, protected = _territoire_protege(con, p)
-    keys = list(zip(raw["annee"], raw["bassin"], raw["type_siae"]))
-    index = {k: i for i, k in enumerate(keys)}
-    decided: dict[str, dict[int, str | None]] = {c: {} for c in totaux}
-    for i, r in enumerate(cube.iter_rows(named=True)):
-        j = index.get((r["annee"], r["bassin"], r["type_siae"]))
-        if r["_cle"] != secrecy.TOTAL or j is None:
-            continue
-        for col, terr_col in totaux.items():
-            value = raw[terr_col][j]
-            if value is not None and r[col] is not None and abs(value - r[col]) < 1e-6:
-                why = f"_secret_{terr_col}"
-                decided[col][i] = protected[why][j] if why in protected.columns else None
-    return decided
-
-
-NON_RENSEIGNE = "∅"  # the key of a NULL modality in a protected cube ("TOUS" is the margin)
-
-
-def _cle(col: str) -> pl.Expr:
-    return pl.col(col).cast(pl.String).fill_null(NON_RENSEIGNE).alias("_cle")
-
-
-def _proteger(con, rows: pl.DataFrame, f: Filters, p: dict, *, vue: str, cle: str, mesures: dict[str, str],
-              spec, keys: tuple[str, ...] = ("annee",), filtre: str = "", colonne: str | None = None,
-              totaux: dict[str, str] | None = None) -> pl.DataFrame:
-    """`rows` (sums over the selected SIAE, one row per `cle`) with secret cells set to NULL.
-
-    The sums a user can ask for are cells of one cube: `vue` summed by basin x type x `cle`
-    with every margin ("TOUS"). That cube is protected as a whole (primary and secondary
-    suppression, warehouse.secrecy), then the selection's cells are summed from it: a sum
-    that includes a hidden cell is hidden too. So no choice of filters gives two published
-    numbers whose difference is a hidden cell. `mesures`: output column -> SQL aggregate;
-    `spec` says which are person counts, money, structures, ratios; `colonne` is the column
-    of `rows` that holds `cle` (default: the same name); `totaux` maps a measure to the
-    territory column its "TOUS" margin may equal (see _marges_publiees).
-    """
-    conf = settings.load()
-    aggs = ", ".join(f"{expr} as {name}" for name, expr in mesures.items())
-    cube = _run(con, f"""
-        select {", ".join(keys)},
-            case when grouping(bassin) = 1 then 'TOUS' else bassin end as bassin,
-            case when grouping(type_siae) = 1 then 'TOUS' else type_siae end as type_siae,
-            case when grouping({cle}) = 1 then 'TOUS' else coalesce({cle}::varchar, '{NON_RENSEIGNE}') end as _cle,
-            {aggs}
-        from {vue}
-        where annee between $debut and $annee {filtre}
-        group by {", ".join(keys)}, cube(bassin, type_siae, {cle})
-        order by all
-    """, **p)
-    decided = _marges_publiees(con, cube, p, totaux) if totaux else None
-    protected = secrecy.protect(cube, replace(spec, dims=("bassin", "type_siae", "_cle"), keys=keys),
-                                conf.seuil_personnes, conf.seuil_structures, decided)
-    chosen = protected.filter(
-        pl.col("_cle") != secrecy.TOTAL,
-        pl.col("bassin").is_in(list(f.bassins)) if f.bassins else pl.col("bassin") == secrecy.TOTAL,
-        pl.col("type_siae").is_in(list(f.types)) if f.types else pl.col("type_siae") == secrecy.TOTAL,
-    )
-    reasons = [c for c in protected.columns if c.startswith("_secret_")]
-    summed = chosen.group_by([*keys, "_cle"]).agg(
-        *[pl.when(pl.col(m).null_count() > 0).then(None).otherwise(pl.col(m).sum()).alias(m) for m in mesures],
-        *[pl.col(r).drop_nulls().first().alias(r) for r in reasons],
-    )
-    on = [k for k in keys if k in rows.columns] + ["_cle"]
-    return (rows.drop([m for m in mesures if m in rows.columns]).with_columns(_cle(colonne or cle))
-            .join(summed.select(*on, *mesures, *reasons), on=on, how="left", maintain_order="left")
-            .select([*rows.columns, *reasons]))
+    return diffusion.territoire(con, f, rows) if scope.secret_statistique else rows
 
 
 # ---------- structures ----------
@@ -261,7 +165,27 @@ def mediane_groupe_siae(con, f: Filters, scope: Scope, *, siret: str) -> pl.Data
         group by all
         order by cible.annee
     """, siret=siret, debut=debut, fin=fin, **_params(f, scope))
-    return _medianes_secretes(rows) if scope.secret_statistique else rows
+    return _mediane_groupe_publiee(con, f, scope, siret, rows) if scope.secret_statistique else rows
+
+
+def _mediane_groupe_publiee(con, f: Filters, scope: Scope, siret: str, rows: pl.DataFrame) -> pl.DataFrame:
+    """The peer median of a restricted reader, per year: over the SIAE of the same type in
+    the same basin where that fixed group may be published, else over the type in the
+    department (`bassin` then reads TOUS); what neither group allows is hidden."""
+    medians = ", ".join(f"median({c}) as {c}, count({c}) as nb_valeurs_{c}" for c in MEDIAN_COLUMNS)
+    out, raisons = [], []
+    for r in rows.iter_rows(named=True):
+        why = diffusion.medianes(con, r["annee"], r["bassin"], r["type_siae"], MEDIAN_COLUMNS)
+        if not any(why.values()):
+            out.append(pl.DataFrame([r], schema=rows.schema))
+        else:
+            why = diffusion.medianes(con, r["annee"], diffusion.TOUS, r["type_siae"], MEDIAN_COLUMNS)
+            out.append(_run(con, f"""
+                select annee, type_siae, 'TOUS' as bassin, count(*) as nb_siae, {medians}
+                from indicateurs_siae where annee = $y and type_siae = $t group by all
+            """, y=r["annee"], t=r["type_siae"]).select(rows.columns).cast(rows.schema))
+        raisons.append(why)
+    return diffusion.masquer_medianes(pl.concat(out), raisons) if out else rows
 
 
 def medianes_siae(con, f: Filters, scope: Scope) -> pl.DataFrame:
@@ -274,18 +198,10 @@ def medianes_siae(con, f: Filters, scope: Scope) -> pl.DataFrame:
         from indicateurs_siae
         where annee = $annee and {SCOPE_AGREGATS} and {FILTER_SIAE}
     """, **_params(f, scope))
-    return _medianes_secretes(rows) if scope.secret_statistique else rows
-
-
-def _medianes_secretes(rows: pl.DataFrame) -> pl.DataFrame:
-    """A median over fewer structures than the secrecy threshold is (nearly) one of them: hidden."""
-    seuil = settings.load().seuil_structures
-    reason = secrecy.REASON_STRUCTURES.format(n=seuil)
-    few = {c: pl.col(f"nb_valeurs_{c}") < seuil for c in MEDIAN_COLUMNS}
-    return rows.with_columns(
-        *[pl.when(cond).then(None).otherwise(pl.col(c)).alias(c) for c, cond in few.items()],
-        *[pl.when(cond).then(pl.lit(reason)).otherwise(None).alias(f"_secret_{c}") for c, cond in few.items()],
-    )
+    if not scope.secret_statistique:
+        return rows
+    bassin, type_siae = diffusion.cellule(f)
+    return diffusion.masquer_medianes(rows, [diffusion.medianes(con, f.annee, bassin, type_siae, MEDIAN_COLUMNS)])
 
 
 # ---------- publics, sorties ----------
@@ -303,9 +219,8 @@ def publics(con, f: Filters, scope: Scope) -> pl.DataFrame:
     """, **p)
     if not scope.secret_statistique:
         return rows
-    return _proteger(con, rows, f, dict(p, debut=f.annee), vue="publics_repartition", cle="modalite",
-                     keys=("annee", "dimension"), mesures={"nb_salaries": "sum(nb_salaries)::bigint"},
-                     spec=Spec(dims=(), persons=("nb_salaries",)), totaux={"nb_salaries": "nb_salaries"})
+    return diffusion.repartition(con, f, rows, famille="publics:" + pl.col("dimension"), modalite="modalite",
+                                 mesures={"nb_salaries": ""})
 
 
 def sorties(con, f: Filters, scope: Scope) -> pl.DataFrame:
@@ -323,9 +238,8 @@ def sorties(con, f: Filters, scope: Scope) -> pl.DataFrame:
     """, **p)
     if not scope.secret_statistique:
         return rows
-    return _proteger(con, rows, f, dict(p, debut=f.annee), vue="sorties_par_categorie", cle="motif_sortie",
-                     mesures={"nb_sorties": "sum(nb_sorties)::bigint"}, spec=Spec(dims=(), persons=("nb_sorties",)),
-                     totaux={"nb_sorties": "nb_sorties"})
+    return diffusion.repartition(con, f, rows, famille="sorties", modalite="motif_sortie",
+                                 mesures={"nb_sorties": ""})
 
 
 # ---------- personnel ----------
@@ -354,10 +268,9 @@ def personnel(con, f: Filters, scope: Scope, *, par: str = "fonction", benevoles
     """, **p)
     if not scope.secret_statistique:
         return rows
-    return _proteger(con, rows, f, dict(p, debut=f.annee), vue="personnel_par_fonction", cle=code,
-                     colonne="modalite", filtre="and est_benevole = $benevoles",
-                     mesures={"nb_personnes": "sum(nb_personnes)::bigint", "etp_permanents": "sum(etp_permanents)"},
-                     spec=Spec(dims=(), persons=("nb_personnes",), derived={"etp_permanents": ("nb_personnes",)}))
+    prefixe = "benevoles" if benevoles else "personnel"
+    return diffusion.repartition(con, f, rows, famille=f"{prefixe}:{par}", modalite="modalite",
+                                 mesures={"nb_personnes": ":nb_personnes", "etp_permanents": ":etp_permanents"})
 
 
 # ---------- finances ----------
@@ -376,10 +289,8 @@ def financement(con, f: Filters, scope: Scope) -> pl.DataFrame:
     """, **p)
     if not scope.secret_statistique:
         return rows
-    return _proteger(con, rows, f, p, vue="financement_par_financeur", cle="financeur",
-                     mesures={"montant": "sum(montant)", "nb_siae": "count(distinct siret)"},
-                     spec=Spec(dims=(), money=("montant",), structures="nb_siae"),
-                     totaux={"montant": "financement_public"})
+    return diffusion.repartition(con, f, rows, famille="financement", modalite="financeur",
+                                 mesures={"montant": ""}, annee="annee")
 
 
 def offre(con, f: Filters, scope: Scope) -> pl.DataFrame:

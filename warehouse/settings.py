@@ -16,6 +16,9 @@ CONFIG = ROOT / "config" / "observatoire.toml"
 class Settings:
     seuil_personnes: int = 5
     seuil_structures: int = 3
+    seuil_dominance: float = 0.85  # share of the largest structure above which an amount is hidden
+    protection_relative: float = 0.20  # a hidden cell's range must reach +/- this share of its value...
+    protection_personnes: int = 2  # ...and +/- this many persons for a count
     retention_annees: int = 10
 
 
@@ -23,7 +26,8 @@ def load(path: Path | None = None) -> Settings:
     path = path or Path(os.environ.get("IAE_CONFIG", CONFIG))
     data = tomllib.loads(path.read_text()) if path.exists() else {}
     conf = data.get("confidentialite", {})
-    return Settings(**{k: int(v) for k, v in conf.items() if k in Settings.__dataclass_fields__})
+    fields = Settings.__dataclass_fields__
+    return Settings(**{k: type(fields[k].default)(v) for k, v in conf.items() if k in fields})
 
 
 @dataclass(frozen=True)
