@@ -15,7 +15,7 @@ structure return are typed 0 to 100 by the structures and are not read by any in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from contract import AGE_JEUNES, AGE_SENIORS, HEURES_ANNUELLES_ETP, HEURES_HEBDO_TEMPS_PLEIN
 
@@ -205,6 +205,8 @@ _STAFF = ("personnel_permanent",)
 _MONEY = ("finances",)
 _SIAE_TERR = (SIAE, TERRITOIRE)
 _SUM = "somme sur les SIAE qui ont transmis le retour"
+_DENSITE = (DENSITE, DENSITE_COMMUNE)  # the need beside the supply (docs/CONTRACT.md, densite_territoire)
+_DEMANDE = ("demande_territoire",)
 
 
 def _n(x: int) -> str:
@@ -215,10 +217,10 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
     # --- supply and returns ---
     Indicator("etp_conventionnes", "ETP conventionnés",
               "Postes d'insertion financés par la convention, en équivalents temps plein.",
-              "etp_conventionnes de la convention", "etp", ("conventions",), (SIAE, TERRITOIRE, OFFRE),
+              "etp_conventionnes de la convention", "etp", ("conventions",), (SIAE, TERRITOIRE, OFFRE, *_DENSITE),
               "somme sur toutes les SIAE conventionnées"),
     Indicator("nb_siae", "Nombre de SIAE", "Nombre de structures conventionnées dans l'année.",
-              "nombre de lignes de conventions", "nombre", ("conventions",), (TERRITOIRE, OFFRE)),
+              "nombre de lignes de conventions", "nombre", ("conventions",), (TERRITOIRE, OFFRE, *_DENSITE)),
     Indicator("nb_communes", "Nombre de communes", "Nombre de communes où une SIAE conventionnée a son siège.",
               "nombre de communes distinctes des conventions", "nombre", ("conventions",), (OFFRE,)),
     Indicator("retour_structure", "Fiche structure reçue",
@@ -255,7 +257,7 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
     Indicator("nb_salaries", "Salariés en insertion",
               "Nombre de contrats d'insertion présents dans l'année (entrés au plus tard le 31/12, "
               "sortis au plus tôt le 01/01 ou toujours en poste).",
-              "nombre de contrats présents dans l'année", "nombre", _PUBLIC, (SIAE, TERRITOIRE, PUBLICS), _SUM),
+              "nombre de contrats présents dans l'année", "nombre", _PUBLIC, (SIAE, TERRITOIRE, PUBLICS, *_DENSITE), _SUM),
     Indicator("nb_entrees", "Entrées", "Nombre de contrats d'insertion commencés dans l'année.",
               "nombre de contrats dont la date d'entrée est dans l'année", "nombre", _PUBLIC, _SIAE_TERR, _SUM),
     Indicator("nb_sorties", "Sorties", "Nombre de contrats d'insertion terminés dans l'année.",
@@ -267,7 +269,7 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
     Indicator("etp_insertion", "ETP insertion",
               f"Équivalents temps plein réalisés par les salariés en insertion dans l'année "
               f"({_n(HEURES_ANNUELLES_ETP)} heures = 1 ETP, durée légale annuelle du Code du travail).",
-              f"heures travaillées / {_n(HEURES_ANNUELLES_ETP)}", "etp", _PUBLIC, _SIAE_TERR, _SUM),
+              f"heures travaillées / {_n(HEURES_ANNUELLES_ETP)}", "etp", _PUBLIC, (*_SIAE_TERR, *_DENSITE), _SUM),
     Indicator("taux_realisation_etp", "Taux de réalisation des ETP",
               "Part des ETP conventionnés effectivement réalisés ; peut dépasser 100 %.",
               "ETP insertion / ETP conventionnés", "pourcentage", ("salaries_insertion", "conventions"),
@@ -384,8 +386,6 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
 )}
 
 # --- the need beside the supply (docs/CONTRACT.md, densite_territoire) ---
-_DENSITE = (DENSITE, DENSITE_COMMUNE)
-_DEMANDE = ("demande_territoire",)
 VIEWS[DENSITE] = View(
     DENSITE, "Offre et besoin par bassin",
     "Les demandeurs d'emploi, foyers au RSA et la population de 15 à 64 ans (statistiques publiques) à côté des "
@@ -395,8 +395,6 @@ VIEWS[DENSITE_COMMUNE] = View(
     DENSITE_COMMUNE, "Offre et besoin par commune",
     "Les mêmes chiffres par commune ; une SIAE compte dans la commune de son siège.",
     "une ligne par année et par commune du référentiel (annee, commune_insee)")
-for _name in ("nb_siae", "etp_conventionnes", "nb_salaries", "etp_insertion"):
-    INDICATORS[_name] = replace(INDICATORS[_name], views=(*INDICATORS[_name].views, *_DENSITE))
 for _i in (
     Indicator("demandeurs_emploi", "Demandeurs d'emploi (A, B, C)",
               "Demandeurs d'emploi inscrits à France Travail en catégories A, B et C au 31 décembre.",
