@@ -50,6 +50,18 @@ CAST_RULES = {
     DATE: "date attendue au format JJ/MM/AAAA ou AAAA-MM-JJ",
     BOOL: "oui ou non attendu (O/N, oui/non, 1/0, x ou vide)",
 }
+# A date written in an accepted format that did not cast: 31/02/2025, 2025-13-01.
+DATE_SHAPE = r"^(\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{1,2}-\d{1,2})$"
+NO_SUCH_DATE = "cette date n'existe pas : vérifiez le jour et le mois"
+
+SIRET_LENGTH_RULE = "SIRET invalide : un numéro SIRET compte 14 chiffres"
+SIRET_LUHN_RULE = "SIRET invalide : ce numéro SIRET n'existe pas, un chiffre est probablement mal saisi"
+
+
+def allowed_codes(codes: str) -> str:
+    """`CDDI (CDD d'insertion), CONTRAT_AIDE (Contrat aidé), …`: each code with its French label
+    (the code alone when the label only repeats it, as `SARL` or `Autre`)."""
+    return ", ".join(c if lbl.upper() == c else f"{c} ({lbl})" for c, lbl in CODE_LISTS[codes].items())
 
 
 def fold_code(expr: pl.Expr) -> pl.Expr:
@@ -104,14 +116,31 @@ def _cast(col: Column) -> pl.Expr:
             .list.eval(_apply_aliases(fold_code(pl.element()), col.codes))
             .list.eval(pl.element().filter(pl.element() != ""))
         )
-    # Text: identifiers typed in Excel come back as numbers (`97411.0`) or with spaces.
+    # Text: identifiers typed in Excel come back as numbers (`97411.0`, `9.7411E+04`), with
+    # spaces, and without their leading zero (CONTRACT section 1: they must load).
     if col.siret:
-        return c.str.replace_all(r"[\s\u00a0\u202f.]", "").str.replace(r"\.0$", "")
+        s = _identifier_number(c).str.replace_all(".", "", literal=True)
+        padded = s.str.zfill(14)
+        # A SIRET starting with 0 stored as a number: padded when the padded number is a SIRET.
+        return pl.when(s.str.contains(r"^\d{12,13}$") & _luhn_digits(padded)).then(padded).otherwise(s)
     if col.commune or col.name == "commune_insee":
-        return c.str.replace(r"\.0$", "").str.to_uppercase()
+        s = _identifier_number(c).str.to_uppercase()
+        # An INSEE code has 5 characters: `1234` is `01234` that lost its zero (the check of
+        # known communes then applies to the padded code).
+        return pl.when(s.str.contains(r"^\d{4}$")).then(s.str.zfill(5)).otherwise(s)
     if col.name == "code_ape":
         return c.str.replace_all(r"[\s.]", "").str.to_uppercase()
     return c
+
+
+def _identifier_number(c: pl.Expr) -> pl.Expr:
+    """An identifier that a spreadsheet held as a number, back to its digits:
+    `12345678901234.0` -> `12345678901234`, `9,7401E+04` -> `97401`; spaces dropped."""
+    s = c.str.replace_all(_SPACES, "")
+    value = s.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+    scientific = s.str.contains(r"^\d+([.,]\d+)?[eE]\+?\d+$") & (value == value.floor()) & (value < 1e15)
+    s = pl.when(scientific).then(value.cast(pl.Int64, strict=False).cast(pl.String)).otherwise(s)
+    return s.str.replace(r"^(\d+)[.,]0+$", "${1}")
 
 
 def _cast_column(col: Column, s: pl.Series) -> pl.Series:
@@ -261,13 +290,16 @@ def _column_conditions(col: Column, communes: frozenset[str]) -> list[tuple[Call
             conditions.append((lambda e, v=col.max: e.le(v), rule))
     if col.type == CODE and col.codes not in OPEN_CODE_LISTS:
         allowed = list(CODE_LISTS[col.codes])
-        conditions.append((lambda e, a=allowed: e.is_in(a), "code inconnu ; codes admis : " + ", ".join(allowed)))
+        conditions.append((lambda e, a=allowed: e.is_in(a), "code inconnu ; codes admis : " + allowed_codes(col.codes)))
     if col.pattern:
         pattern = col.pattern if col.pattern.startswith("^") else "^" + col.pattern  # as pandera's str_matches
         conditions.append((lambda e, p=pattern: e.str.contains(p), "format attendu : " + col.pattern_rule))
     if col.siret:
-        conditions.append((lambda e: e.map_batches(_luhn_ok, return_dtype=pl.Boolean),
-                           "SIRET invalide : 14 chiffres dont une clé de contrôle (Luhn) correcte"))
+        # Two sentences a non-specialist understands: the length, then the check digit (Luhn)
+        # only for 14 digits.
+        conditions.append((lambda e: e.str.contains(r"^[0-9]{14}$"), SIRET_LENGTH_RULE))
+        conditions.append((lambda e: ~e.str.contains(r"^[0-9]{14}$")
+                           | e.map_batches(_luhn_ok, return_dtype=pl.Boolean), SIRET_LUHN_RULE))
     if col.commune and communes:
         conditions.append((lambda e, k=sorted(communes): e.is_in(k),
                            "commune inconnue du référentiel des communes (code INSEE à 5 caractères)"))
@@ -337,7 +369,7 @@ def _codes_problems(sheet: Sheet, typed: pl.DataFrame, col: Column) -> pl.DataFr
         ROW,
         pl.lit(col.name).alias("column"),
         pl.lit("code(s) inconnu(s) : ").add(pl.col("bad").list.join(", "))
-        .add(pl.lit(" ; codes admis : " + ", ".join(allowed))).alias("regle"),
+        .add(pl.lit(" ; codes admis : " + allowed_codes(col.codes))).alias("regle"),
     )
 
 
@@ -357,6 +389,14 @@ def _problem(sheet: Sheet, ligne, column: str | None, valeur, regle: str, niveau
     if column is not None:
         header = sheet.headers.get(column) or sheet.template.column(column).label
     return Problem(sheet.file, sheet.sheet, ligne, header, None if valeur is None else str(valeur), regle, niveau)
+
+
+def _cast_rule(col: Column) -> pl.Expr:
+    """The rule of a cell that did not cast; a well-written date that does not exist says so."""
+    if col.type == DATE:
+        return (pl.when(pl.col("valeur").str.contains(DATE_SHAPE)).then(pl.lit(NO_SUCH_DATE))
+                .otherwise(pl.lit(CAST_RULES[DATE])))
+    return pl.lit(CAST_RULES[col.type])
 
 
 def check_sheet(sheet: Sheet, communes: frozenset[str]) -> Checked:
@@ -381,7 +421,7 @@ def check_sheet(sheet: Sheet, communes: frozenset[str]) -> Checked:
     cast_failures = [
         pl.LazyFrame({ROW: raw[ROW], "valeur": raw[c.name], "_typed": typed[c.name]})
         .filter(pl.col("valeur").is_not_null() & pl.col("_typed").is_null())
-        .select(ROW, "valeur", pl.lit(c.name).alias("column"), pl.lit(CAST_RULES[c.type]).alias("regle"))
+        .select(ROW, "valeur", pl.lit(c.name).alias("column"), _cast_rule(c).alias("regle"))
         for c in t.columns if c.type in CAST_RULES
     ]
     failed_cells = pl.concat(cast_failures).collect() if cast_failures else pl.DataFrame()
