@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Collection
 
 import altair as alt
 import duckdb
@@ -23,8 +23,9 @@ import polars as pl
 import streamlit as st
 
 from contract import COMMUNES_REUNION, REPORT_COLUMNS, TEMPLATES
-from loaders.load import LOADED, REJECTED, STATUS_LABELS, UNCHANGED, FileResult, _holds_communes, check_file, load_files
-from loaders.report import ERROR, WARNING, Problem, to_csv
+from loaders.load import (HELD, LOADED, REJECTED, STATUS_LABELS, UNCHANGED, FileResult, _holds_communes, check_file,
+                          load_files, replacement_summary)
+from loaders.report import ERROR, WARNING, Problem, group, to_csv
 from loaders.template import blank_workbook, prefill_rows, prefilled_workbook
 from ui import acces, data, export, labels, page
 from ui.charts import finish
@@ -277,11 +278,13 @@ def verifier(fichiers: list[tuple[str, bytes]], communes: set[str] | None = None
 
 def charger(verifs: list[Verification], user: str | None = None,
             progress: Callable[[int, int, FileResult], None] | None = None,
-            avec_refus: bool = False) -> list[FileResult]:
+            avec_refus: bool = False, confirmer: Collection[str] = ()) -> list[FileResult]:
     """Load the accepted files, only those, into a new warehouse version (load_files).
 
     `avec_refus`: pass the refused files too, so the load history keeps their report and
     suivi_retours marks their returns "refusé" (the loader rejects them again, storing nothing).
+    `confirmer`: names of the files whose replacement by fewer than half the rows the user
+    confirmed (ui.remplacements); the loader holds the others back.
     """
     if not acces.peut_importer():
         raise PermissionError("Votre profil ne permet pas de charger des retours.")
@@ -293,8 +296,10 @@ def charger(verifs: list[Verification], user: str | None = None,
         names = {}
         for i, v in enumerate(acceptes):
             names[_ecrire(folder, i, v.name, v.data)] = v.name
+        from ui.remplacements import COMMENT_CONFIRMER
+
         return load_files(list(names), db_path(), user=user or acces.nom_utilisateur(), progress=progress,
-                          names=names)
+                          names=names, confirmer=set(confirmer), how_to_confirm=COMMENT_CONFIRMER)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -305,11 +310,13 @@ RAPPORT_COLONNES = list(REPORT_COLUMNS)  # fichier, feuille, ligne, colonne, val
 
 
 def rapport(problems: list[Problem]) -> pl.DataFrame:
-    """Report lines as a frame: Fichier, Feuille, Ligne, Colonne, Valeur, Règle."""
+    """Report lines as a frame: Fichier, Feuille, Ligne, Colonne, Valeur, Règle (Ligne is text:
+    grouped lines read `2 à 41`)."""
     return pl.DataFrame(
-        [{"fichier": p.fichier, "feuille": p.feuille, "ligne": p.ligne, "colonne": p.colonne, "valeur": p.valeur,
+        [{"fichier": p.fichier, "feuille": p.feuille, "ligne": None if p.ligne is None else str(p.ligne),
+          "colonne": p.colonne, "valeur": p.valeur,
           "regle": p.regle if p.niveau == ERROR else f"avertissement : {p.regle}"} for p in problems],
-        schema={"fichier": pl.String, "feuille": pl.String, "ligne": pl.Int64, "colonne": pl.String,
+        schema={"fichier": pl.String, "feuille": pl.String, "ligne": pl.String, "colonne": pl.String,
                 "valeur": pl.String, "regle": pl.String})
 
 
@@ -347,7 +354,9 @@ def grille_rapport(problems: list[Problem], *, key: str, nom: str, hauteur: int 
     Problems about the whole file are sentences; problems about cells a table (Fichier, Feuille,
     Ligne, Colonne, Valeur, Règle) whose long rules wrap, or a scrolling grid for long reports.
     `sans_fichier` leaves the file name out when the page already names the file (the CSV has it).
+    Repeated problems are one line (loaders.report.group): `Ligne` reads `2 à 41`.
     """
+    problems = group(problems)
     for p in problems:
         if general(p):
             texte = p.regle[:1].upper() + p.regle[1:]
@@ -441,13 +450,23 @@ def afficher_verification(v: Verification, *, key: str) -> None:
                         + (f" · {pluriel(len(r.warnings), 'avertissement')}" if r.warnings else ""))
             if r.warnings:
                 st.caption("Les avertissements n'empêchent pas le chargement ; vérifiez-les quand même.")
-                grille_rapport(r.warnings, key=key, nom=f"rapport_{_nom_sur(v.name)}.csv",
+                grille_rapport(r.warnings, key=key, nom=nom_rapport(v.name),
                                hauteur=hauteur(len(r.warnings), 320), sans_fichier=True)
         else:
             st.markdown(f"❌ **{md(v.name)}** ({taille(v.size)}) — refusé : {pluriel(len(r.errors), 'problème')} "
                         "à corriger. Le fichier ne sera pas chargé.")
-            grille_rapport(r.problems, key=key, nom=f"rapport_{_nom_sur(v.name)}.csv",
+            grille_rapport(r.problems, key=key, nom=nom_rapport(v.name),
                            hauteur=hauteur(len(r.problems), 320), sans_fichier=True)
+
+
+def nom_rapport(name: str) -> str:
+    """`finances FAUX.csv` -> `rapport_finances FAUX.csv`, never `….csv.csv`."""
+    return f"rapport_{Path(_nom_sur(name)).stem or 'fichier'}.csv"
+
+
+def _remplacement(r: FileResult) -> str:
+    """What a file replaced (or would have, when held): `remplace un retour de 205 lignes (…) par 82 lignes`."""
+    return replacement_summary(r.replacements, held=r.status == HELD) if r.replacements else ""
 
 
 def bilan(results: list[FileResult]) -> dict:
@@ -458,10 +477,12 @@ def bilan(results: list[FileResult]) -> dict:
         "fichiers": pl.DataFrame(
             [{"fichier": r.name, "resultat": STATUT_FICHIER[r.status], "modeles": modeles(r.templates),
               "lignes": r.rows, "nouveaux": r.new, "remplaces": r.replaced, "inchanges": r.unchanged,
-              "erreurs": len(r.errors), "avertissements": len(r.warnings)} for r in results],
+              "erreurs": len(r.errors), "avertissements": len(r.warnings), "remplacement": _remplacement(r)}
+             for r in results],
             schema={"fichier": pl.String, "resultat": pl.String, "modeles": pl.String, "lignes": pl.Int64,
                     "nouveaux": pl.Int64, "remplaces": pl.Int64, "inchanges": pl.Int64, "erreurs": pl.Int64,
-                    "avertissements": pl.Int64}),
+                    "avertissements": pl.Int64, "remplacement": pl.String}),
+        "retenus": sum(r.status == HELD for r in results),
         "charges": sum(r.status == LOADED for r in results),
         "inchanges": sum(r.status == UNCHANGED for r in results),
         "refuses": sum(r.status == REJECTED for r in results),
@@ -473,7 +494,7 @@ BILAN_COLONNES = {
     "fichier": ("Fichier", "texte"), "resultat": ("Résultat", "texte"), "modeles": ("Modèles", "texte"),
     "lignes": ("Lignes", "nombre"), "nouveaux": ("Nouveaux", "nombre"), "remplaces": ("Remplacés", "nombre"),
     "inchanges": ("Inchangés", "nombre"), "erreurs": ("Erreurs", "nombre"),
-    "avertissements": ("Avertissements", "nombre"),
+    "avertissements": ("Avertissements", "nombre"), "remplacement": ("Remplacement", "texte"),
 }
 
 
@@ -543,11 +564,14 @@ def afficher_bilan(b: dict) -> None:
                              "fichiers déjà chargés à l'identique"))
     if b["refuses"]:
         faits.append(pluriel(b["refuses"], "fichier refusé", "fichiers refusés"))
+    if b.get("retenus"):
+        faits.append(pluriel(b["retenus"], "fichier retenu faute de confirmation",
+                             "fichiers retenus faute de confirmation"))
     texte = f"Chargement du {date_fr(b['quand'])} : {', '.join(faits) or 'aucun fichier'}."
     if b["charges"]:
         st.success(texte + f" Toutes les pages affichent désormais les nouveaux chiffres (entrepôt : "
                            f"{b['version']}).", icon="✅")
-    elif b["refuses"]:
+    elif b["refuses"] or b.get("retenus"):
         st.warning(texte + " Les refus sont consignés dans l'historique ; rien d'autre n'a changé.", icon="⚠️")
     else:
         st.info(texte + " Rien n'a changé : aucune nouvelle version de l'entrepôt n'a été créée.", icon="ℹ️")
@@ -650,7 +674,11 @@ EFFET_COLONNES = {
 
 
 def evenements_affichage(df: pl.DataFrame) -> pl.DataFrame:
+    remplace = pl.format("remplace un retour de {} lignes", pl.col("previous_row_count"))
     return df.with_columns(
+        pl.when((pl.col("action") == "replaced") & pl.col("previous_row_count").is_not_null()).then(remplace)
+        .otherwise(pl.col("action").replace_strict(ACTIONS, default=pl.col("action"))).alias("effet")
+        if "previous_row_count" in df.columns else
         pl.col("action").replace_strict(ACTIONS, default=pl.col("action")).alias("effet"),
         pl.col("raison_sociale").fill_null("hors registre des conventions"),
     )

@@ -198,7 +198,7 @@ def evenements(con, f: Filters, scope: Scope, *, load_id: int) -> pl.DataFrame:
         select
             events.load_id, events.annee, events.siret, conventions.raison_sociale,
             events.template, coalesce(ref_template.libelle, events.template) as template_libelle,
-            ref_template.rang as template_rang, events.action, events.previous_load_id
+            ref_template.rang as template_rang, events.action, events.previous_load_id, events.previous_row_count
         from stg_return_events as events
         left join stg_conventions as conventions using (annee, siret)
         left join ref_template using (template)
