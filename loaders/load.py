@@ -22,7 +22,7 @@ from contract import LOAD_ORDER, TEMPLATES
 from loaders.read import ACCEPTED_SUFFIXES, fold, read_file
 from loaders.replace import IncomingReturn, Replacement, incoming_returns, replacements
 from loaders.report import ERROR, WARNING, LoadError, Problem
-from loaders.validate import Checked, check_sheet
+from loaders.validate import Checked, cast_expr, check_sheet
 from warehouse import audit, build
 from warehouse.db import db_path, new_version, now, scalar
 
@@ -222,8 +222,8 @@ def _log_rejected_returns(con, load_id: int, checked: list[Checked]) -> None:
     for c in checked:
         if "siret" not in c.sheet.template.column_names:
             continue
-        keys = c.sheet.frame.select(
-            pl.col("siret").str.replace_all(r"[\s.]", ""), pl.col("annee").str.extract(r"^(\d{4})").cast(pl.Int32)
+        keys = c.sheet.frame.select(  # the SIRET as the loader reads it (a lost leading zero put back)
+            cast_expr(c.sheet.template.column("siret")), pl.col("annee").str.extract(r"^(\d{4})").cast(pl.Int32)
         ).drop_nulls().unique()
         if keys.height:
             con.executemany("insert into return_events values (?, ?, ?, ?, 'rejected', null, null)",

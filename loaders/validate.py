@@ -133,6 +133,11 @@ def _cast(col: Column) -> pl.Expr:
     return c
 
 
+def cast_expr(col: Column) -> pl.Expr:
+    """The expression that reads a column's text cells as the loader types them."""
+    return _cast(col).alias(col.name)
+
+
 def _identifier_number(c: pl.Expr) -> pl.Expr:
     """An identifier that a spreadsheet held as a number, back to its digits:
     `12345678901234.0` -> `12345678901234`, `9,7401E+04` -> `97401`; spaces dropped."""

@@ -304,3 +304,13 @@ def test_les_avirons_is_in_sud_and_old_warehouses_move_it_at_the_next_load(tmp_p
         == LOADED
     assert query(db, "select bassin from raw_communes where commune_insee = '97401'") == [("OUEST",)]
     assert query(db, "select count(*) from load_log where status = 'migration'") == [(1,)]
+
+
+def test_a_refused_file_marks_the_return_of_the_siret_it_meant(tmp_path):
+    db = tmp_path / "wh" / "iae.duckdb"
+    siret0 = luhn_siret("0123456780001")
+    rows = salaries_rows(2, siret=siret0[1:])
+    rows[0][3] = "X"  # an unknown sex code: the file is refused
+    [r] = load_files([french_csv(tmp_path / "salaries.csv", SALARIES_FR, rows)], db)
+    assert r.status == REJECTED
+    assert query(db, "select siret, annee, action from return_events") == [(siret0, 2024, "rejected")]
