@@ -20,9 +20,9 @@ import polars as pl
 
 from contract import LOAD_ORDER, TEMPLATES
 from loaders.read import ACCEPTED_SUFFIXES, fold, read_file
-from loaders.replace import IncomingReturn, Replacement, incoming_returns, replacements
+from loaders.replace import IncomingReturn, Replacement, incoming_returns
 from loaders.report import ERROR, WARNING, LoadError, Problem
-from loaders.validate import Checked, cast_expr, check_sheet
+from loaders.validate import Checked, cast_series, check_sheet
 from warehouse import audit, build
 from warehouse.db import db_path, new_version, now, scalar
 
@@ -139,10 +139,12 @@ def _content_hashes(df: pl.DataFrame, key: list[str]) -> pl.DataFrame:
 
 
 def _store_sheet(con: duckdb.DuckDBPyConnection, template: str, df: pl.DataFrame, load_id: int,
-                 hashes: pl.DataFrame | None = None) -> tuple[int, int, int]:
+                 hashes: pl.DataFrame | None = None,
+                 replaced_out: list[Replacement] | None = None) -> tuple[int, int, int]:
     """Write one template's rows; returns (new, replaced, unchanged) return counts.
 
     `hashes`: the frame's `_content_hashes`, when the checking thread computed them already.
+    `replaced_out`: receives the returns replaced, with their former and new row counts.
     """
     t = TEMPLATES[template]
     raw = build.raw_table(template)
@@ -179,6 +181,10 @@ def _store_sheet(con: duckdb.DuckDBPyConnection, template: str, df: pl.DataFrame
         con.execute("insert into return_events select ?, ?, siret, annee, action, previous_load_id, "
                     "case when action = 'replaced' then previous_row_count end from diff", [load_id, template])
         counts = dict(con.sql("select action, count(*) from diff group by action").fetchall())
+        if counts.get("replaced") and replaced_out is not None:
+            replaced_out += [Replacement(template, siret, annee, old, n, previous) for siret, annee, old, n, previous in
+                             con.sql("select siret, annee, previous_row_count, n, previous_load_id from diff "
+                                     "where action = 'replaced' order by siret, annee").fetchall()]
         return counts.get("new", 0), counts.get("replaced", 0), counts.get("unchanged", 0)
     finally:
         con.unregister("incoming")
@@ -222,8 +228,10 @@ def _log_rejected_returns(con, load_id: int, checked: list[Checked]) -> None:
     for c in checked:
         if "siret" not in c.sheet.template.column_names:
             continue
-        keys = c.sheet.frame.select(  # the SIRET as the loader reads it (a lost leading zero put back)
-            cast_expr(c.sheet.template.column("siret")), pl.col("annee").str.extract(r"^(\d{4})").cast(pl.Int32)
+        frame = c.sheet.frame
+        keys = frame.select(  # the SIRET as the loader reads it (a lost leading zero put back)
+            cast_series(c.sheet.template.column("siret"), frame["siret"]),
+            pl.col("annee").str.extract(r"^(\d{4})").cast(pl.Int32)
         ).drop_nulls().unique()
         if keys.height:
             con.executemany("insert into return_events values (?, ?, ?, ?, 'rejected', null, null)",
@@ -311,16 +319,22 @@ def load_files(paths: Iterable[str | Path], link: Path | None = None, user: str 
             for i, (result, checked, hashes) in enumerate(_checked_ahead(files, communes, names)):
                 load_id += 1
                 if result.status == LOADED:
-                    result.replacements = replacements(con, result.incoming)
-                if result.status == LOADED and _hold(result, confirmer, how_to_confirm):
-                    _log(con, load_id, result, user)
-                elif result.status == LOADED:
                     con.execute("begin transaction")
                     try:
                         for c, h in zip(checked, hashes):
-                            n, r, u = _store_sheet(con, c.sheet.template.name, c.typed, load_id, h)
+                            n, r, u = _store_sheet(con, c.sheet.template.name, c.typed, load_id, h,
+                                                   result.replacements)
                             result.new, result.replaced, result.unchanged = (
                                 result.new + n, result.replaced + r, result.unchanged + u)
+                        if _hold(result, confirmer, how_to_confirm):
+                            # Checked on what the store found (no query more for the usual file): undone.
+                            con.execute("rollback")
+                            result.new = result.replaced = result.unchanged = 0
+                            _log(con, load_id, result, user)
+                            results.append(result)
+                            if progress:
+                                progress(i + 1, len(files), result)
+                            continue
                         if result.new == 0 and result.replaced == 0:
                             result.status = UNCHANGED
                         _log(con, load_id, result, user)
