@@ -20,7 +20,7 @@ if not CHROMIUM.exists():
 
 from conftest import query  # noqa: E402
 from test_browser import WAIT, assert_clean, browser, go_to, open_page, page  # noqa: E402, F401
-from test_browser_retours import IMPORT, charger, deposer, shot  # noqa: E402
+from test_browser_retours import HISTORIQUE, IMPORT, charger, deposer, shot  # noqa: E402
 from test_loads_everyday import SALARIES_FR, salaries_rows  # noqa: E402
 from test_retours_pages import C  # noqa: E402
 
@@ -71,6 +71,16 @@ def test_a_half_filled_return_waits_for_confirmation_then_replaces(page, app_url
                            "and annee = 2024", {"s": C}) == [(2,)]
     assert_clean(page, "import, bilan du remplacement")
     shot(page, "import_remplacement_bilan")
+
+    # the load history says what the load replaced
+    go_to(page, HISTORIQUE)
+    detail = page.get_by_text("remplace un retour de 5 lignes (Salariés en insertion 2024").first
+    detail.wait_for(timeout=WAIT)
+    page.mouse.move(800, 500)
+    page.mouse.wheel(0, 520)
+    page.wait_for_timeout(500)
+    assert_clean(page, "historique après remplacement")
+    shot(page, "historique_remplacement")
 
 
 def test_a_mistake_on_every_row_is_one_line_and_its_report_has_a_clean_name(page, app_url, tmp_path):
