@@ -202,7 +202,7 @@ OPEN_CODE_LISTS = {"BASSIN"}
 
 # The 24 communes of La Réunion with their employment basin: the default reference.
 COMMUNES_REUNION: tuple[tuple[str, str, str], ...] = (
-    ("97401", "Les Avirons", "OUEST"),
+    ("97401", "Les Avirons", "SUD"),
     ("97402", "Bras-Panon", "EST"),
     ("97403", "Entre-Deux", "SUD"),
     ("97404", "L'Étang-Salé", "SUD"),

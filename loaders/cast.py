@@ -6,6 +6,8 @@ accents and aliases are all read here.
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from contract import BOOL, CODE, CODE_ALIASES, CODES, DATE, DEC, INT, TEXT, Column
@@ -23,6 +25,9 @@ CAST_RULES = {
     DATE: "date attendue au format JJ/MM/AAAA ou AAAA-MM-JJ",
     BOOL: "oui ou non attendu (O/N, oui/non, 1/0, x ou vide)",
 }
+# A date written in an accepted format that did not cast: 31/02/2025, 2025-13-01.
+DATE_SHAPE = r"^(\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{1,2}-\d{1,2})$"
+NO_SUCH_DATE = "cette date n'existe pas : vérifiez le jour et le mois"
 
 
 def fold_code(expr: pl.Expr) -> pl.Expr:
@@ -78,18 +83,59 @@ def _cast(col: Column) -> pl.Expr:
             .list.eval(_apply_aliases(fold_code(pl.element()), col.codes))
             .list.eval(pl.element().filter(pl.element() != ""))
         )
-    # Text: identifiers typed in Excel come back as numbers (`97411.0`) or with spaces.
-    if col.siret:
-        return c.str.replace_all(r"[\s\u00a0\u202f.]", "").str.replace(r"\.0$", "")
-    if col.commune or col.name == "commune_insee":
-        return c.str.replace(r"\.0$", "").str.to_uppercase()
+    # Text: identifiers typed in Excel come back as numbers (`97411.0`, `9.7411E+04`), with
+    # spaces, and without their leading zero (docs/CONTRACT.md section 1: they must load).
+    if _is_identifier(col):
+        return c.map_elements(lambda v, siret=col.siret: identifier_text(v, siret), return_dtype=pl.String,
+                              skip_nulls=True)
     if col.name == "code_ape":
         return c.str.replace_all(r"[\s.]", "").str.to_uppercase()
     return c
 
 
+def _is_identifier(col: Column) -> bool:
+    return col.siret or col.commune or col.name == "commune_insee"
+
+
+_SCIENTIFIC = re.compile(r"^\d+([.,]\d+)?[eE]\+?\d+$")
+_WHOLE = re.compile(r"^(\d+)[.,]0+$")
+_BLANKS = re.compile(_SPACES)
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def identifier_text(value: str, siret: bool) -> str:
+    """A SIRET or INSEE code as written, back to its text when a spreadsheet held it as a number:
+    `12345678901234.0` -> `12345678901234`, `9,7401E+04` -> `97401`, spaces dropped; a SIRET of 12
+    or 13 digits gets its leading zeros back when the padded number passes the Luhn check; an
+    INSEE code of 4 digits gets its leading zero (the check of known communes then applies)."""
+    s = _BLANKS.sub("", value)
+    if _SCIENTIFIC.match(s):
+        number = float(s.replace(",", "."))
+        if number.is_integer() and number < 1e15:
+            s = str(int(number))
+    s = _WHOLE.sub(r"\1", s)
+    if siret:
+        s = s.replace(".", "")
+        padded = s.zfill(14)
+        return padded if s.isascii() and s.isdigit() and 12 <= len(s) <= 13 and _luhn(padded) else s
+    s = s.upper()
+    return s.zfill(5) if s.isascii() and s.isdigit() and len(s) == 4 else s
+
+
 def cast_column(col: Column, s: pl.Series) -> pl.Series:
-    """Cast one column; repetitive columns (codes, years, hours) are cast once per distinct value."""
+    """Cast one column; repetitive columns (codes, years, hours) are cast once per distinct value.
+    Also reads a refused file's keys as the loader would (loaders.load)."""
+    if _is_identifier(col):  # Python per distinct value: a few thousand SIRETs in 300,000 rows
+        uniq = s.unique().drop_nulls()
+        mapping = dict(zip(uniq.to_list(), (identifier_text(v, col.siret) for v in uniq.to_list())))
+        return s.replace_strict(mapping, default=None, return_dtype=pl.String).alias(col.name)
     if col.type == TEXT and _cast(col).meta.is_column():
         return s  # free text is kept as read: no need to look for its distinct values
     uniq = s.unique()

@@ -13,7 +13,7 @@ import hashlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Collection, Iterable, Iterator
 
 import duckdb
 import polars as pl
@@ -21,13 +21,19 @@ import polars as pl
 from contract import LOAD_ORDER, TEMPLATES
 from loaders import objectifs
 from loaders.read import ACCEPTED_SUFFIXES, fold, read_file
+from loaders.replace import IncomingReturn, Replacement, incoming_returns
 from loaders.report import ERROR, WARNING, LoadError, Problem
+from loaders.cast import cast_column
 from loaders.validate import Checked, check_sheet
 from warehouse import audit, build
 from warehouse.db import db_path, new_version, now, scalar
 
 LOADED, UNCHANGED, REJECTED = "loaded", "unchanged", "rejected"
-STATUS_LABELS = {LOADED: "chargé", UNCHANGED: "déjà chargé, inchangé", REJECTED: "refusé"}
+# Held back: valid, but it would replace a person-level return by one of fewer than half its
+# rows, and that was not confirmed (loaders.replace). Nothing stored from it.
+HELD = "held"
+STATUS_LABELS = {LOADED: "chargé", UNCHANGED: "déjà chargé, inchangé", REJECTED: "refusé",
+                 HELD: "retenu : confirmation requise", build.MIGRATION_STATUS: "mise à jour de l'entrepôt"}
 
 
 @dataclass
@@ -42,6 +48,9 @@ class FileResult:
     new: int = 0  # returns seen for the first time
     replaced: int = 0  # returns that replaced a different earlier version
     unchanged: int = 0  # returns identical to the stored ones
+    incoming: list[IncomingReturn] = field(default_factory=list)  # the returns it carries, when valid
+    # Stored returns it replaced (loaded) or would replace by fewer than half their rows (held).
+    replacements: list[Replacement] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -79,7 +88,17 @@ def holds_communes(path: Path) -> bool:
 
 def check_file(path: Path, communes: set[str], display_name: str | None = None,
                checksum: bool = True) -> tuple[FileResult, list[Checked]]:
-    """Read and validate one file without storing anything (used by the import page too)."""
+    """Read and validate one file without storing anything (used by the import page too).
+
+    A valid file's `incoming` lists the returns it carries (for loaders.replace).
+    """
+    result, checked, _ = _check(path, communes, display_name, checksum)
+    return result, checked
+
+
+def _check(path: Path, communes: set[str], display_name: str | None,
+           checksum: bool) -> tuple[FileResult, list[Checked], list]:
+    """check_file, and the fingerprints of the returns of each sheet (None: nothing to fingerprint)."""
     result = FileResult(path, display_name or path.name)
     try:
         if checksum and path.exists() and path.is_file():
@@ -87,7 +106,7 @@ def check_file(path: Path, communes: set[str], display_name: str | None = None,
         sheets = read_file(path, result.name)
     except LoadError as exc:
         result.problems.append(exc.problem)
-        return result, []
+        return result, [], []
     if len(sheets) > 1 and any(s.frame.height for s in sheets):
         # A workbook made from the template: the sheets a structure left empty are not errors.
         for s in sheets:
@@ -106,7 +125,12 @@ def check_file(path: Path, communes: set[str], display_name: str | None = None,
     result.templates = [c.sheet.template.name for c in checked]
     result.rows = sum(c.sheet.frame.height for c in checked)
     result.status = LOADED if not result.errors else REJECTED
-    return result, checked
+    hashes = [_content_hashes(c.typed, list(c.sheet.template.return_key))
+              if c.ok and "siret" in c.sheet.template.return_key else None for c in checked]
+    if result.status == LOADED:
+        result.incoming = [r for c, h in zip(checked, hashes) if h is not None
+                           for r in incoming_returns(c.sheet.template.name, c.typed, h)]
+    return result, checked, hashes
 
 
 def _content_hashes(df: pl.DataFrame, key: list[str]) -> pl.DataFrame:
@@ -117,10 +141,12 @@ def _content_hashes(df: pl.DataFrame, key: list[str]) -> pl.DataFrame:
 
 
 def store_sheet(con: duckdb.DuckDBPyConnection, template: str, df: pl.DataFrame, load_id: int,
-                 hashes: pl.DataFrame | None = None) -> tuple[int, int, int]:
+                hashes: pl.DataFrame | None = None,
+                replaced_out: list[Replacement] | None = None) -> tuple[int, int, int]:
     """Write one template's rows; returns (new, replaced, unchanged) return counts.
 
     `hashes`: the frame's `_content_hashes`, when the checking thread computed them already.
+    `replaced_out`: receives the returns replaced, with their former and new row counts.
     """
     t = TEMPLATES[template]
     raw = build.raw_table(template)
@@ -140,6 +166,7 @@ def store_sheet(con: duckdb.DuckDBPyConnection, template: str, df: pl.DataFrame,
         con.execute(
             """create or replace temp table diff as
                select i.siret, i.annee, i.content_hash, i.n, r.load_id as previous_load_id,
+                      r.row_count as previous_row_count,
                       case when r.content_hash is null then 'new'
                            when r.content_hash = i.content_hash then 'unchanged'
                            else 'replaced' end as action
@@ -157,9 +184,13 @@ def store_sheet(con: duckdb.DuckDBPyConnection, template: str, df: pl.DataFrame,
         )
         con.execute("insert or replace into returns select ?, siret, annee, ?, n, content_hash "
                     "from diff where action <> 'unchanged'", [template, load_id])
-        con.execute("insert into return_events select ?, ?, siret, annee, action, previous_load_id from diff",
-                    [load_id, template])
+        con.execute("insert into return_events select ?, ?, siret, annee, action, previous_load_id, "
+                    "case when action = 'replaced' then previous_row_count end from diff", [load_id, template])
         counts = dict(con.sql("select action, count(*) from diff group by action").fetchall())
+        if counts.get("replaced") and replaced_out is not None:
+            replaced_out += [Replacement(template, siret, annee, old, n, previous) for siret, annee, old, n, previous in
+                             con.sql("select siret, annee, previous_row_count, n, previous_load_id from diff "
+                                     "where action = 'replaced' order by siret, annee").fetchall()]
         return counts.get("new", 0), counts.get("replaced", 0), counts.get("unchanged", 0)
     finally:
         con.unregister("incoming")
@@ -187,12 +218,27 @@ def _store_by_key(con: duckdb.DuckDBPyConnection, t, raw: str, casts: str, load_
     return counts.get("new", 0), counts.get("replaced", 0), counts.get("unchanged", 0)
 
 
+def replacement_summary(replaced: list[Replacement], held: bool = False, most: int = 3) -> str:
+    """`remplace un retour de 205 lignes (Salariés en insertion 2024, SIRET …) par 82 lignes`, for
+    the load report and history; a file replacing many returns gets the first few and a count."""
+    said = [r.sentence() for r in replaced[:most]]
+    if held:
+        said = [s.replace("remplace ", "remplacerait ", 1) for s in said]
+    if len(replaced) > most:
+        said.append(f"et {len(replaced) - most} autre(s) retour(s) remplacé(s)")
+    return " ; ".join(said)
+
+
 def _log(con, load_id: int, r: FileResult, user: str | None) -> None:
     message = None
     if r.status == REJECTED:
         message = f"{len(r.errors)} problème(s)"
+    elif r.status == HELD:
+        message = "retenu, rien n'est enregistré : " + replacement_summary(r.replacements, held=True)
     elif r.status == LOADED:
         message = f"{r.new} nouveau(x) retour(s), {r.replaced} remplacé(s), {r.unchanged} inchangé(s)"
+        if r.replacements:
+            message += " ; " + replacement_summary(r.replacements)
     con.execute("insert into load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [load_id, r.name, r.checksum, now(), user, ",".join(r.templates), r.rows, r.status, message])
     if r.problems:
@@ -206,11 +252,13 @@ def _log_rejected_returns(con, load_id: int, checked: list[Checked]) -> None:
     for c in checked:
         if "siret" not in c.sheet.template.column_names:
             continue
-        keys = c.sheet.frame.select(
-            pl.col("siret").str.replace_all(r"[\s.]", ""), pl.col("annee").str.extract(r"^(\d{4})").cast(pl.Int32)
+        frame = c.sheet.frame
+        keys = frame.select(  # the SIRET as the loader reads it (a lost leading zero put back)
+            cast_column(c.sheet.template.column("siret"), frame["siret"]),
+            pl.col("annee").str.extract(r"^(\d{4})").cast(pl.Int32)
         ).drop_nulls().unique()
         if keys.height:
-            con.executemany("insert into return_events values (?, ?, ?, ?, 'rejected', null)",
+            con.executemany("insert into return_events values (?, ?, ?, ?, 'rejected', null, null)",
                             [(load_id, c.sheet.template.name, s, a) for s, a in keys.iter_rows()])
 
 
@@ -220,10 +268,7 @@ def _file_checksum(path: Path) -> str:
 
 def _check_for_load(path: Path, communes: set[str], name: str) -> tuple[FileResult, list[Checked], list]:
     """check_file, and the fingerprints of the returns of a file to be stored."""
-    result, checked = check_file(path, communes, name, checksum=False)
-    hashes = [_content_hashes(c.typed, list(c.sheet.template.return_key))
-              if c.ok and "siret" in c.sheet.template.return_key else None for c in checked]
-    return result, checked, hashes
+    return _check(path, communes, name, checksum=False)
 
 
 def _checked_ahead(files: list[Path], communes: set[str],
@@ -257,12 +302,29 @@ class _NothingChanged(Exception):
     """Every file was already loaded as is: discard the new version."""
 
 
+def _hold(result: FileResult, confirmer: bool | Collection[str], how: str) -> bool:
+    """Hold a valid file back when it would replace a person-level return by fewer than half
+    its rows and that was not confirmed (`confirmer`: True, or the names of confirmed files)."""
+    if confirmer is True or (not isinstance(confirmer, bool) and result.name in confirmer):
+        return False
+    shrinking = [r for r in result.replacements if r.needs_confirmation]
+    if not shrinking:
+        return False
+    result.status = HELD
+    result.replacements = shrinking
+    result.problems += [Problem(result.name, None, None, None, None, r.held_sentence(how)) for r in shrinking]
+    return True
+
+
 def load_files(paths: Iterable[str | Path], link: Path | None = None, user: str | None = None,
                progress: Callable[[int, int, FileResult], None] | None = None,
-               names: dict[Path, str] | None = None) -> list[FileResult]:
+               names: dict[Path, str] | None = None, confirmer: bool | Collection[str] = False,
+               how_to_confirm: str = "relancez avec --confirmer") -> list[FileResult]:
     """Validate and load files into a new warehouse version; one result per file, in order.
 
     `names` gives the name to show for a path (the import page stores uploads in temporary files).
+    `confirmer`: True, or the names of the files whose shrinking replacements are confirmed
+    (loaders.replace); the others are held back (status HELD), nothing stored from them.
     """
     link = db_path(link)
     user = user or getpass.getuser()
@@ -284,9 +346,19 @@ def load_files(paths: Iterable[str | Path], link: Path | None = None, user: str 
                     con.execute("begin transaction")
                     try:
                         for c, h in zip(checked, hashes):
-                            n, r, u = store_sheet(con, c.sheet.template.name, c.typed, load_id, h)
+                            n, r, u = store_sheet(con, c.sheet.template.name, c.typed, load_id, h,
+                                                  result.replacements)
                             result.new, result.replaced, result.unchanged = (
                                 result.new + n, result.replaced + r, result.unchanged + u)
+                        if _hold(result, confirmer, how_to_confirm):
+                            # Checked on what the store found (no query more for the usual file): undone.
+                            con.execute("rollback")
+                            result.new = result.replaced = result.unchanged = 0
+                            _log(con, load_id, result, user)
+                            results.append(result)
+                            if progress:
+                                progress(i + 1, len(files), result)
+                            continue
                         if result.new == 0 and result.replaced == 0:
                             result.status = UNCHANGED
                         _log(con, load_id, result, user)

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Callable
 
 import polars as pl
 
-from contract import CODE, CODE_LISTS, CODES, DEC, OPEN_CODE_LISTS, Column, Template
+from contract import CODE, CODE_LISTS, CODES, DATE, DEC, OPEN_CODE_LISTS, Column, Template
 from loaders import objectifs
-from loaders.cast import CAST_RULES, POLARS_TYPES, cast_column
+from loaders.cast import CAST_RULES, DATE_SHAPE, NO_SUCH_DATE, POLARS_TYPES, cast_column
 from loaders.read import ROW, Sheet
 from loaders.report import ERROR, WARNING, Problem
 
@@ -24,6 +24,16 @@ if TYPE_CHECKING:
 
 # Reports stay readable: past this many lines a file gets one summary line more.
 MAX_PROBLEMS_PER_FILE = 2000
+
+SIRET_LENGTH_RULE = "SIRET invalide : un numéro SIRET compte 14 chiffres"
+SIRET_LUHN_RULE = "SIRET invalide : ce numéro SIRET n'existe pas, un chiffre est probablement mal saisi"
+
+
+def allowed_codes(codes: str) -> str:
+    """`CDDI (CDD d'insertion), CONTRAT_AIDE (Contrat aidé), …`: each code with its French label
+    (the code alone when the label only repeats it, as `SARL` or `Autre`)."""
+    return ", ".join(c if lbl.upper() == c else f"{c} ({lbl})" for c, lbl in CODE_LISTS[codes].items())
+
 
 def _luhn_digits(siret: pl.Expr) -> pl.Expr:
     """14 ASCII digits with a correct Luhn key: integer arithmetic, no Python loop."""
@@ -155,13 +165,17 @@ def _column_conditions(col: Column, communes: frozenset[str]) -> list[tuple[Call
             conditions.append((lambda e, v=col.max: e.le(v), rule))
     if col.type == CODE and col.codes not in OPEN_CODE_LISTS:
         allowed = list(CODE_LISTS[col.codes]) + list(col.extra_codes)
-        conditions.append((lambda e, a=allowed: e.is_in(a), "code inconnu ; codes admis : " + ", ".join(allowed)))
+        conditions.append((lambda e, a=allowed: e.is_in(a), "code inconnu ; codes admis : "
+                           + ", ".join([allowed_codes(col.codes), *col.extra_codes])))
     if col.pattern:
         pattern = col.pattern if col.pattern.startswith("^") else "^" + col.pattern  # as pandera's str_matches
         conditions.append((lambda e, p=pattern: e.str.contains(p), "format attendu : " + col.pattern_rule))
     if col.siret:
-        conditions.append((lambda e: e.map_batches(_luhn_ok, return_dtype=pl.Boolean),
-                           "SIRET invalide : 14 chiffres dont une clé de contrôle (Luhn) correcte"))
+        # Two sentences a non-specialist understands: the length, then the check digit (Luhn)
+        # only for 14 digits.
+        conditions.append((lambda e: e.str.contains(r"^[0-9]{14}$"), SIRET_LENGTH_RULE))
+        conditions.append((lambda e: ~e.str.contains(r"^[0-9]{14}$")
+                           | e.map_batches(_luhn_ok, return_dtype=pl.Boolean), SIRET_LUHN_RULE))
     if col.commune and communes:
         conditions.append((lambda e, k=sorted(communes): e.is_in(k),
                            "commune inconnue du référentiel des communes (code INSEE à 5 caractères)"))
@@ -231,7 +245,7 @@ def _codes_problems(sheet: Sheet, typed: pl.DataFrame, col: Column) -> pl.DataFr
         ROW,
         pl.lit(col.name).alias("column"),
         pl.lit("code(s) inconnu(s) : ").add(pl.col("bad").list.join(", "))
-        .add(pl.lit(" ; codes admis : " + ", ".join(allowed))).alias("regle"),
+        .add(pl.lit(" ; codes admis : " + allowed_codes(col.codes))).alias("regle"),
     )
 
 
@@ -251,6 +265,14 @@ def _problem(sheet: Sheet, ligne, column: str | None, valeur, regle: str, niveau
     if column is not None:
         header = sheet.headers.get(column) or sheet.template.column(column).label
     return Problem(sheet.file, sheet.sheet, ligne, header, None if valeur is None else str(valeur), regle, niveau)
+
+
+def _cast_rule(col: Column) -> pl.Expr:
+    """The rule of a cell that did not cast; a well-written date that does not exist says so."""
+    if col.type == DATE:
+        return (pl.when(pl.col("valeur").str.contains(DATE_SHAPE)).then(pl.lit(NO_SUCH_DATE))
+                .otherwise(pl.lit(CAST_RULES[DATE])))
+    return pl.lit(CAST_RULES[col.type])
 
 
 def check_sheet(sheet: Sheet, communes: frozenset[str]) -> Checked:
@@ -275,7 +297,7 @@ def check_sheet(sheet: Sheet, communes: frozenset[str]) -> Checked:
     cast_failures = [
         pl.LazyFrame({ROW: raw[ROW], "valeur": raw[c.name], "_typed": typed[c.name]})
         .filter(pl.col("valeur").is_not_null() & pl.col("_typed").is_null())
-        .select(ROW, "valeur", pl.lit(c.name).alias("column"), pl.lit(CAST_RULES[c.type]).alias("regle"))
+        .select(ROW, "valeur", pl.lit(c.name).alias("column"), _cast_rule(c).alias("regle"))
         for c in t.columns if c.type in CAST_RULES
     ]
     failed_cells = pl.concat(cast_failures).collect() if cast_failures else pl.DataFrame()

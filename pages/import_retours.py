@@ -3,7 +3,7 @@ then load the accepted files (only those) into a new version of the warehouse.""
 
 import streamlit as st
 
-from ui import chargements, data, export, importation, page, rapports
+from ui import chargements, data, export, importation, page, rapports, remplacements
 from ui.format import pluriel
 
 GENERATION = "import_generation"  # a new uploader key empties the drop zone after a load
@@ -33,6 +33,8 @@ with st.expander("Ce qui est contrôlé, et ce que fait un chargement",
         "indique la feuille, la ligne (comme dans Excel : l'en-tête est la ligne 1), la colonne, la valeur et la "
         "règle à corriger.\n"
         "- **Un nouveau retour remplace le précédent** pour la même structure, le même modèle et la même année. "
+        "Un retour de salariés ou de personnel qui compterait moins de la moitié des lignes du précédent "
+        "n'est chargé qu'après votre confirmation. "
         "Chaque chargement crée une nouvelle version de l'entrepôt : la précédente reste récupérable (page "
         "« Historique des chargements »).")
 
@@ -63,8 +65,14 @@ else:
     st.caption(f"{pluriel(len(verifs), 'fichier vérifié', 'fichiers vérifiés')} : "
                f"{pluriel(len(acceptes), 'accepté')}, {pluriel(len(refuses), 'refusé')}. "
                "Rien n'est encore enregistré.")
+    confirmes, a_confirmer = set(), []
     for i, v in enumerate(verifs):
         importation.afficher_verification(v, key=f"{gen}_{i}")
+        remplaces = remplacements.a_confirmer(v)
+        if remplaces:
+            a_confirmer.append(v.name)
+            if remplacements.afficher(v, remplaces, key=f"{gen}_{i}"):
+                confirmes.add(v.name)
 
     st.subheader("Chargement")
     if refuses and acceptes:
@@ -79,6 +87,10 @@ else:
                if len(acceptes) != 1 else "Charger le fichier accepté")
     if not acceptes:
         libelle = "Consigner les refus" if consigner else "Aucun fichier à charger"
+    sans_confirmation = [n for n in a_confirmer if n not in confirmes]
+    if sans_confirmation:
+        st.caption(f"{pluriel(len(sans_confirmation), 'fichier attend', 'fichiers attendent')} votre confirmation "
+                   "(case « Je confirme » ci-dessus) : sans elle, il sera retenu et rien n'en sera enregistré.")
     st.button(libelle, type="primary", key="charger", disabled=not a_charger,
               on_click=lambda: st.session_state.update({DEMANDE: True}))
     if st.session_state.pop(DEMANDE, False) and a_charger:
@@ -88,7 +100,8 @@ else:
             barre.progress(i / n, text=f"{i} / {n} · {r.name} : {chargements.STATUT_FICHIER[r.status]}")
 
         try:
-            resultats = importation.charger(a_charger, progress=avancement, avec_refus=consigner)
+            resultats = importation.charger(a_charger, progress=avancement, avec_refus=consigner,
+                                            confirmer=confirmes)
         except Exception as exc:  # the warehouse is untouched: say so, never a traceback
             st.error("Le chargement n'a pas pu se faire ; l'entrepôt n'a pas changé. "
                      f"Détail : {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")

@@ -88,7 +88,7 @@ def test_upload_a_bad_file_then_a_good_one_and_see_the_figures_change(page, app_
     assert page.get_by_role("button", name="Aucun fichier à charger").is_disabled()
     with page.expect_download(timeout=WAIT) as dl:
         page.get_by_role("button", name=re.compile("Rapport \\(CSV\\)")).first.click()
-    assert dl.value.suggested_filename == "rapport_finances_D.csv.csv"
+    assert dl.value.suggested_filename == "rapport_finances_D.csv"
     text = (tmp_path / "rapport.csv")
     dl.value.save_as(text)
     assert "finances_D.csv;;2;chiffre_affaires;beaucoup;" in text.read_text(encoding="utf-8-sig")

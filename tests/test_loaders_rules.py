@@ -30,17 +30,24 @@ CASES = [
     ("decimal", "finances", 0, "chiffre_affaires", "12k€",
      "ligne 2, colonne « chiffre_affaires » : valeur « 12k€ » — nombre attendu (par exemple 1 250,50)"),
     ("date", "salaries_insertion", 1, "date_entree", "31/02/2024",
-     "ligne 3, colonne « date_entree » : valeur « 31/02/2024 » — date attendue au format JJ/MM/AAAA ou AAAA-MM-JJ"),
+     "ligne 3, colonne « date_entree » : valeur « 31/02/2024 » — cette date n'existe pas : vérifiez le jour et le mois"),
+    ("date in no accepted format", "salaries_insertion", 1, "date_entree", "2024/02/01",
+     "ligne 3, colonne « date_entree » : valeur « 2024/02/01 » — date attendue au format JJ/MM/AAAA ou AAAA-MM-JJ"),
     ("bool", "structure", 0, "formation_salaries", "peut-être",
      "ligne 2, colonne « formation_salaries » : valeur « peut-être » — oui ou non attendu (O/N, oui/non, 1/0, x ou "
      "vide)"),
     ("required value", "salaries_insertion", 1, "sexe", "",
      "ligne 3, colonne « sexe » — valeur obligatoire manquante"),
     ("code", "salaries_insertion", 0, "sexe", "X",
-     "ligne 2, colonne « sexe » : valeur « X » — code inconnu ; codes admis : F, M"),
+     "ligne 2, colonne « sexe » : valeur « X » — code inconnu ; codes admis : F (Femme), M (Homme)"),
+    ("code with labels", "salaries_insertion", 0, "type_contrat", "CUI",
+     "ligne 2, colonne « type_contrat » : valeur « CUI » — code inconnu ; codes admis : CDDI (CDD d'insertion), "
+     "CONTRAT_AIDE (Contrat aidé), MISSION_INTERIM (Mission d'intérim), MISE_A_DISPOSITION (Mise à disposition), "
+     "AUTRE"),
     ("code list", "salaries_insertion", 0, "difficultes", "LOGEMENT+CHOMAGE",
      "ligne 2, colonne « difficultes » : valeur « LOGEMENT+CHOMAGE » — code(s) inconnu(s) : CHOMAGE ; codes admis : "
-     "LOGEMENT, SANTE, MOBILITE, SAVOIRS_DE_BASE, FINANCES, JUSTICE, FAMILLE, ADDICTION, LANGUE, AUTRE"),
+     "LOGEMENT, SANTE (Santé), MOBILITE (Mobilité), SAVOIRS_DE_BASE (Savoirs de base), FINANCES, JUSTICE, FAMILLE, "
+     "ADDICTION, LANGUE, AUTRE"),
     ("annee range", "conventions", 1, "annee", "1999",
      "ligne 3, colonne « annee » : valeur « 1999 » — doit être compris entre 2000 et 2100"),
     ("weekly hours > 0", "salaries_insertion", 0, "heures_hebdo_contrat", "0",
@@ -55,10 +62,10 @@ CASES = [
      "ligne 2, colonne « niveau_diplome » : valeur « 9 » — doit être compris entre 1 et 8"),
     ("siret checksum", "conventions", 0, "siret", SIRET_A[:-1] + str((int(SIRET_A[-1]) + 1) % 10),
      f"ligne 2, colonne « siret » : valeur « {SIRET_A[:-1] + str((int(SIRET_A[-1]) + 1) % 10)} » — SIRET invalide : "
-     "14 chiffres dont une clé de contrôle (Luhn) correcte"),
+     "ce numéro SIRET n'existe pas, un chiffre est probablement mal saisi"),
     ("siret length", "finances", 0, "siret", "1234567890",
-     "ligne 2, colonne « siret » : valeur « 1234567890 » — SIRET invalide : 14 chiffres dont une clé de contrôle "
-     "(Luhn) correcte"),
+     "ligne 2, colonne « siret » : valeur « 1234567890 » — SIRET invalide : un numéro SIRET compte 14 "
+     "chiffres"),
     ("commune unknown", "conventions", 0, "commune_insee", "97499",
      "ligne 2, colonne « commune_insee » : valeur « 97499 » — commune inconnue du référentiel des communes (code "
      "INSEE à 5 caractères)"),

@@ -67,7 +67,11 @@ EFFET_COLONNES = {
 
 
 def evenements_affichage(df: pl.DataFrame) -> pl.DataFrame:
+    remplace = pl.format("remplace un retour de {} lignes", pl.col("previous_row_count"))
     return df.with_columns(
+        pl.when((pl.col("action") == "replaced") & pl.col("previous_row_count").is_not_null()).then(remplace)
+        .otherwise(pl.col("action").replace_strict(ACTIONS, default=pl.col("action"))).alias("effet")
+        if "previous_row_count" in df.columns else
         pl.col("action").replace_strict(ACTIONS, default=pl.col("action")).alias("effet"),
         pl.col("raison_sociale").fill_null("hors registre des conventions"),
     )

@@ -14,13 +14,14 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Collection
 
 import polars as pl
 import streamlit as st
 
 from contract import COMMUNES_REUNION
-from loaders.load import LOADED, REJECTED, UNCHANGED, FileResult, check_file, holds_communes, load_files
+from loaders.load import (HELD, LOADED, REJECTED, UNCHANGED, FileResult, check_file, holds_communes, load_files,
+                          replacement_summary)
 from loaders.report import Problem
 from ui import acces, data
 from ui.chargements import STATUT_FICHIER
@@ -29,6 +30,9 @@ from ui.grilles import config_colonnes, hauteur
 from ui.labels import modeles
 from ui.rapports import grille_rapport, md
 from warehouse.db import db_path
+
+# How the page tells the user to confirm (the command line says "relancez avec --confirmer").
+COMMENT_CONFIRMER = "cochez « Je confirme » sous le fichier sur la page « Importer des retours », puis chargez-le"
 
 
 @dataclass
@@ -122,11 +126,13 @@ def verifier(fichiers: list[tuple[str, bytes]], communes: set[str] | None = None
 
 def charger(verifs: list[Verification], user: str | None = None,
             progress: Callable[[int, int, FileResult], None] | None = None,
-            avec_refus: bool = False) -> list[FileResult]:
+            avec_refus: bool = False, confirmer: Collection[str] = ()) -> list[FileResult]:
     """Load the accepted files, only those, into a new warehouse version (load_files).
 
     `avec_refus`: pass the refused files too, so the load history keeps their report and
     suivi_retours marks their returns "refusé" (the loader rejects them again, storing nothing).
+    `confirmer`: names of the files whose replacement by fewer than half the rows the user
+    confirmed (ui.remplacements); the loader holds the others back.
     """
     if not acces.peut_importer():
         raise PermissionError("Votre profil ne permet pas de charger des retours.")
@@ -139,7 +145,7 @@ def charger(verifs: list[Verification], user: str | None = None,
         for i, v in enumerate(acceptes):
             names[_ecrire(folder, i, v.name, v.data)] = v.name
         return load_files(list(names), db_path(), user=user or acces.nom_utilisateur(), progress=progress,
-                          names=names)
+                          names=names, confirmer=set(confirmer), how_to_confirm=COMMENT_CONFIRMER)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -154,13 +160,23 @@ def afficher_verification(v: Verification, *, key: str) -> None:
                         + (f" · {pluriel(len(r.warnings), 'avertissement')}" if r.warnings else ""))
             if r.warnings:
                 st.caption("Les avertissements n'empêchent pas le chargement ; vérifiez-les quand même.")
-                grille_rapport(r.warnings, key=key, nom=f"rapport_{_nom_sur(v.name)}.csv",
+                grille_rapport(r.warnings, key=key, nom=nom_rapport(v.name),
                                hauteur=hauteur(len(r.warnings), 320), sans_fichier=True)
         else:
             st.markdown(f"❌ **{md(v.name)}** ({taille(v.size)}) — refusé : {pluriel(len(r.errors), 'problème')} "
                         "à corriger. Le fichier ne sera pas chargé.")
-            grille_rapport(r.problems, key=key, nom=f"rapport_{_nom_sur(v.name)}.csv",
+            grille_rapport(r.problems, key=key, nom=nom_rapport(v.name),
                            hauteur=hauteur(len(r.problems), 320), sans_fichier=True)
+
+
+def nom_rapport(name: str) -> str:
+    """`finances FAUX.csv` -> `rapport_finances FAUX.csv`, never `….csv.csv`."""
+    return f"rapport_{Path(_nom_sur(name)).stem or 'fichier'}.csv"
+
+
+def _remplacement(r: FileResult) -> str:
+    """What a file replaced (or would have, when held): `remplace un retour de 205 lignes (…) par 82 lignes`."""
+    return replacement_summary(r.replacements, held=r.status == HELD) if r.replacements else ""
 
 
 def bilan(results: list[FileResult]) -> dict:
@@ -171,10 +187,12 @@ def bilan(results: list[FileResult]) -> dict:
         "fichiers": pl.DataFrame(
             [{"fichier": r.name, "resultat": STATUT_FICHIER[r.status], "modeles": modeles(r.templates),
               "lignes": r.rows, "nouveaux": r.new, "remplaces": r.replaced, "inchanges": r.unchanged,
-              "erreurs": len(r.errors), "avertissements": len(r.warnings)} for r in results],
+              "erreurs": len(r.errors), "avertissements": len(r.warnings), "remplacement": _remplacement(r)}
+             for r in results],
             schema={"fichier": pl.String, "resultat": pl.String, "modeles": pl.String, "lignes": pl.Int64,
                     "nouveaux": pl.Int64, "remplaces": pl.Int64, "inchanges": pl.Int64, "erreurs": pl.Int64,
-                    "avertissements": pl.Int64}),
+                    "avertissements": pl.Int64, "remplacement": pl.String}),
+        "retenus": sum(r.status == HELD for r in results),
         "charges": sum(r.status == LOADED for r in results),
         "inchanges": sum(r.status == UNCHANGED for r in results),
         "refuses": sum(r.status == REJECTED for r in results),
@@ -186,7 +204,7 @@ BILAN_COLONNES = {
     "fichier": ("Fichier", "texte"), "resultat": ("Résultat", "texte"), "modeles": ("Modèles", "texte"),
     "lignes": ("Lignes", "nombre"), "nouveaux": ("Nouveaux", "nombre"), "remplaces": ("Remplacés", "nombre"),
     "inchanges": ("Inchangés", "nombre"), "erreurs": ("Erreurs", "nombre"),
-    "avertissements": ("Avertissements", "nombre"),
+    "avertissements": ("Avertissements", "nombre"), "remplacement": ("Remplacement", "texte"),
 }
 
 
@@ -200,11 +218,14 @@ def afficher_bilan(b: dict) -> None:
                              "fichiers déjà chargés à l'identique"))
     if b["refuses"]:
         faits.append(pluriel(b["refuses"], "fichier refusé", "fichiers refusés"))
+    if b.get("retenus"):
+        faits.append(pluriel(b["retenus"], "fichier retenu faute de confirmation",
+                             "fichiers retenus faute de confirmation"))
     texte = f"Chargement du {date_fr(b['quand'])} : {', '.join(faits) or 'aucun fichier'}."
     if b["charges"]:
         st.success(texte + f" Toutes les pages affichent désormais les nouveaux chiffres (entrepôt : "
                            f"{b['version']}).", icon="✅")
-    elif b["refuses"]:
+    elif b["refuses"] or b.get("retenus"):
         st.warning(texte + " Les refus sont consignés dans l'historique ; rien d'autre n'a changé.", icon="⚠️")
     else:
         st.info(texte + " Rien n'a changé : aucune nouvelle version de l'entrepôt n'a été créée.", icon="ℹ️")

@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from contract import REPORT_COLUMNS
-from loaders.report import ERROR, WARNING, Problem, to_csv
+from loaders.report import ERROR, WARNING, Problem, group, to_csv
 from ui.export import MIME
 from ui.format import pluriel
 from ui.grilles import TABLE_MAX
@@ -22,11 +22,13 @@ RAPPORT_COLONNES = list(REPORT_COLUMNS)  # fichier, feuille, ligne, colonne, val
 
 
 def rapport(problems: list[Problem]) -> pl.DataFrame:
-    """Report lines as a frame: Fichier, Feuille, Ligne, Colonne, Valeur, Règle."""
+    """Report lines as a frame: Fichier, Feuille, Ligne, Colonne, Valeur, Règle (Ligne is text:
+    grouped lines read `2 à 41`)."""
     return pl.DataFrame(
-        [{"fichier": p.fichier, "feuille": p.feuille, "ligne": p.ligne, "colonne": p.colonne, "valeur": p.valeur,
+        [{"fichier": p.fichier, "feuille": p.feuille, "ligne": None if p.ligne is None else str(p.ligne),
+          "colonne": p.colonne, "valeur": p.valeur,
           "regle": p.regle if p.niveau == ERROR else f"avertissement : {p.regle}"} for p in problems],
-        schema={"fichier": pl.String, "feuille": pl.String, "ligne": pl.Int64, "colonne": pl.String,
+        schema={"fichier": pl.String, "feuille": pl.String, "ligne": pl.String, "colonne": pl.String,
                 "valeur": pl.String, "regle": pl.String})
 
 
@@ -61,7 +63,9 @@ def grille_rapport(problems: list[Problem], *, key: str, nom: str, hauteur: int 
     Problems about the whole file are sentences; problems about cells a table (Fichier, Feuille,
     Ligne, Colonne, Valeur, Règle) whose long rules wrap, or a scrolling grid for long reports.
     `sans_fichier` leaves the file name out when the page already names the file (the CSV has it).
+    Repeated problems are one line (loaders.report.group): `Ligne` reads `2 à 41`.
     """
+    problems = group(problems)
     for p in problems:
         if general(p):
             texte = p.regle[:1].upper() + p.regle[1:]

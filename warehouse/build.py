@@ -26,11 +26,12 @@ from contract import (
     TEMPLATES,
 )
 from warehouse import catalogue, settings
-from warehouse.db import scalar
+from warehouse.db import now, scalar
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
-# Raise when the raw or bookkeeping tables change shape; views are rebuilt whenever sql/ changes.
-SCHEMA_VERSION = 1
+# Raise when the raw or bookkeeping tables change shape, with a step in MIGRATIONS that brings
+# a warehouse of the version before up to it; views are rebuilt whenever sql/ changes.
+SCHEMA_VERSION = 2
 
 BOOKKEEPING = """
 create table if not exists meta (key varchar primary key, value varchar);
@@ -56,7 +57,8 @@ create table if not exists returns (       -- the current version of each return
 );
 create table if not exists return_events ( -- what each load did to each return
     load_id integer not null, template varchar not null, siret varchar not null,
-    annee integer not null, action varchar not null, previous_load_id integer  -- new|replaced|unchanged|rejected
+    annee integer not null, action varchar not null, previous_load_id integer,  -- new|replaced|unchanged|rejected
+    previous_row_count integer     -- rows of the return it replaced (action = replaced)
 );
 """
 
@@ -201,12 +203,60 @@ def is_current(con: duckdb.DuckDBPyConnection) -> bool:
     return value == _sql_fingerprint()
 
 
+def stored_schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The schema version a warehouse was built with; None for a new (empty) one."""
+    try:
+        value = scalar(con, "select value from meta where key = 'schema_version'")
+    except duckdb.CatalogException:
+        return None
+    return int(value) if value is not None else None
+
+
+MIGRATION_STATUS = "migration"  # load_log.status of a row that records an upgrade, not a file
+
+
+def _log_migration(con: duckdb.DuckDBPyConnection, file_name: str, templates: str, rows: int, message: str) -> int:
+    """A row of the load history saying what an upgrade changed in the data; returns its load_id."""
+    load_id = scalar(con, "select coalesce(max(load_id), 0) + 1 from load_log")
+    con.execute("insert into load_log values (?, ?, '', ?, 'mise à jour', ?, ?, ?, ?)",
+                [load_id, file_name, now(), templates, rows, MIGRATION_STATUS, message])
+    return load_id
+
+
+def _v2_replaced_rows_and_les_avirons(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 2: return_events keeps the size of the return a load replaced; Les Avirons
+    (97401), shipped in OUEST by mistake, belongs to SUD (CONTRACT section 2)."""
+    con.execute("alter table return_events add column if not exists previous_row_count integer")
+    wrong = scalar(con, "select count(*) from raw_communes where commune_insee = '97401' and bassin = 'OUEST' "
+                        "and nom = 'Les Avirons'")
+    if not wrong:
+        return  # not the shipped reference (another department's), or already right
+    siae = scalar(con, "select count(distinct siret) from raw_conventions where commune_insee = '97401'")
+    load_id = _log_migration(
+        con, "référentiel des communes (mise à jour)", "communes", 1,
+        f"Les Avirons (97401) passe du bassin OUEST au bassin SUD (erreur du référentiel livré) : "
+        f"{siae} SIAE de cette commune comptée(s) désormais dans le bassin Sud")
+    con.execute("update raw_communes set bassin = 'SUD', _load_id = ? where commune_insee = '97401'", [load_id])
+
+
+# Step n brings a warehouse of schema n - 1 to schema n; each runs once, in order.
+MIGRATIONS = {2: _v2_replaced_rows_and_les_avirons}
+
+
+def _migrate(con: duckdb.DuckDBPyConnection, stored: int) -> None:
+    for version in range(stored + 1, SCHEMA_VERSION + 1):
+        MIGRATIONS[version](con)
+
+
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """Create or upgrade everything; safe to run on a warehouse that is already current."""
+    stored = stored_schema_version(con)
     con.execute(BOOKKEEPING)
     for name in TEMPLATES:
         con.execute(raw_ddl(name))
     _create_reference(con)
+    if stored is not None:
+        _migrate(con, stored)
     if scalar(con, "select count(*) from raw_communes") == 0:
         con.executemany("insert into raw_communes values (?, ?, ?, 0)", COMMUNES_REUNION)
     refresh(con)

@@ -193,13 +193,22 @@ def chargements(con, f: Filters, scope: Scope) -> pl.DataFrame:
     """, **params(f, scope))
 
 
+def _previous_row_count(con) -> str:
+    """The column a replacement's former size is read from: a warehouse of schema 1, not yet
+    upgraded (`python -m warehouse init` or the next load do it), has none."""
+    known = con.sql("select count(*) from duckdb_columns() where table_name = 'stg_return_events' "
+                    "and column_name = 'previous_row_count'").fetchall()[0][0]
+    return "events.previous_row_count" if known else "null::integer as previous_row_count"
+
+
 def evenements(con, f: Filters, scope: Scope, *, load_id: int) -> pl.DataFrame:
-    """What one load did to each return it carried (new, replaced, unchanged, rejected)."""
+    """What one load did to each return it carried (new, replaced, unchanged, rejected), with the
+    size of the return a replacement replaced."""
     return run(con, f"""
         select
             events.load_id, events.annee, events.siret, conventions.raison_sociale,
             events.template, coalesce(ref_template.libelle, events.template) as template_libelle,
-            ref_template.rang as template_rang, events.action, events.previous_load_id
+            ref_template.rang as template_rang, events.action, events.previous_load_id, {_previous_row_count(con)}
         from stg_return_events as events
         left join stg_conventions as conventions using (annee, siret)
         left join ref_template using (template)

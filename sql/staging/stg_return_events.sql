@@ -1,5 +1,6 @@
 -- one row per (load_id, template, siret, annee): what a load did to a return
--- (new, replaced, unchanged, or rejected when the file carrying it was refused)
+-- (new, replaced, unchanged, or rejected when the file carrying it was refused); previous_row_count:
+-- the rows of the return a replacement replaced
 with
 
 events as (
@@ -18,6 +19,7 @@ final as (
         events.annee,
         events.action,
         events.previous_load_id,
+        events.previous_row_count,
         loads.file_name,
         loads.loaded_at,
         loads.user_name
