@@ -134,7 +134,7 @@ CODE_LISTS: dict[str, dict[str, str]] = {
         "RETRAITE": "Retraite",
         "AUTRE": "Autre",
     },
-    "SENS": {"AU_MOINS": "Au moins (atteint si réalisé ≥ cible)", "AU_PLUS": "Au plus (atteint si réalisé ≤ cible)"},
+    "SENS": {"AU_MOINS": "Au moins : atteint si réalisé ≥ cible", "AU_PLUS": "Au plus : atteint si réalisé ≤ cible"},
 }
 
 # Exit reasons by category, in the order pages show them (docs/CONTRACT.md section 3); the

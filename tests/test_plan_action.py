@@ -111,9 +111,12 @@ def test_a_bad_plan_is_refused_whole_with_french_lines(wh, tmp_path):
     assert r.status == REJECTED
     lines = [p.line() for p in r.errors]
     assert lines == [
-        "plan_faux.csv, ligne 2, colonne « Sens » : valeur « PLUS » — code inconnu ; codes admis : AU_MOINS, AU_PLUS",
-        "plan_faux.csv, ligne 3, colonne « Type de SIAE » : valeur « SCOP » — code inconnu ; codes admis : ACI, AI, "
-        "EI, ETTI, EITI, TOUS",
+        "plan_faux.csv, ligne 2, colonne « Sens » : valeur « PLUS » — code inconnu ; codes admis : "
+        "AU_MOINS (Au moins : atteint si réalisé ≥ cible), AU_PLUS (Au plus : atteint si réalisé ≤ cible)",
+        "plan_faux.csv, ligne 3, colonne « Type de SIAE » : valeur « SCOP » — code inconnu ; codes admis : "
+        "ACI (Atelier et chantier d'insertion), AI (Association intermédiaire), EI (Entreprise d'insertion), "
+        "ETTI (Entreprise de travail temporaire d'insertion), EITI (Entreprise d'insertion par le travail "
+        "indépendant), TOUS",
         "plan_faux.csv, ligne 4, colonne « Cible » — valeur obligatoire manquante",
         "plan_faux.csv, ligne 5, colonne « Indicateur » : valeur « ratio_public_ca » — doublon : la même clé "
         "(annee, bassin, type_siae, action, indicateur) figure déjà à la ligne 2",
@@ -359,7 +362,7 @@ def test_editor_refuses_an_invalid_plan_in_french_and_stores_nothing(wh):
     report = pl.from_pandas(at.dataframe[-1].value)
     assert report.select("Ligne du tableau", "Colonne", "Valeur", "Règle").rows() == [
         (1, "Cible", "", "valeur obligatoire manquante"),
-        (1, "Sens", "PLUS", "code inconnu ; codes admis : AU_MOINS, AU_PLUS"),
+        (1, "Sens", "PLUS", "code inconnu ; codes admis : AU_MOINS (Au moins : atteint si réalisé ≥ cible), AU_PLUS (Au plus : atteint si réalisé ≤ cible)"),
     ]
     assert current_file(wh) == version  # no new version, no load line
     assert query(wh, "select count(*) from load_log where file_name like 'plan_action%'") == [(0,)]
