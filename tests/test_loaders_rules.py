@@ -199,7 +199,7 @@ BROKEN_FILES = [
     ("rapport.pdf", b"%PDF-1.4", "rapport.pdf — format non accepté : seuls les fichiers .csv et .xlsx sont lus."),
     ("random.csv", "nom;prénom\nDupont;Jean\n".encode(), "random.csv — aucun modèle de retour reconnu : les en-têtes "
      "de colonnes ne correspondent à aucun modèle (conventions, structure, salaries_insertion, personnel_permanent, "
-     "finances, communes, objectifs)."),
+     "finances, communes, demande_territoire, objectifs)."),
     ("header_only.csv", b"annee;siret;raison_sociale;type_siae;commune_insee;etp_conventionnes\n",
      "header_only.csv — aucune ligne de données"),
 ]
