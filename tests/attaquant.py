@@ -54,6 +54,9 @@ DIMS_PERSONNEL = ("fonction", "statut", "niveau_diplome", "formation_suivie")
 SIGNEES = {"fonds_propres_ca_connu"}
 
 
+COMPOSANTES = ("publics", "etp", "personnel", "benevoles", "finances")  # no relation links two of them
+
+
 def composante(fam: str) -> str:
     if fam.startswith(("publics:", "sorties")) or fam.startswith("nb_"):
         return "publics"
@@ -276,6 +279,10 @@ def _highs() -> highspy.Highs:
         h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
+    # one model re-solved with many objectives: warm-started primal simplex, no presolve
+    h.setOptionValue("presolve", "off")
+    h.setOptionValue("solver", "simplex")
+    h.setOptionValue("simplex_strategy", 4)
     return h
 
 
@@ -297,15 +304,15 @@ class Exposition:
 
 
 class Programme:
-    """One component's unknowns for one reader: every figure of every SIAE it does not know."""
+    """One component's unknowns: every figure of every SIAE, and what every reader sees; read
+    as one reader at a time (`lire_comme` fixes the figures of the SIAE it knows)."""
 
-    def __init__(self, v: Verite, lec: Lecteur, comp: str, obs: list[Observation]):
-        self.v, self.lec = v, lec
+    def __init__(self, v: Verite, comp: str, obs: list[Observation]):
+        self.v = v
+        self.lec = Lecteur("public", None, frozenset())
         self.col: dict[tuple[str, str, str], int] = {}
         lo: list[float] = []
         for s in sorted(v.siae):
-            if s in lec.connues:
-                continue
             for fam in sorted(v.declare[s]):
                 if composante(fam) != comp or fam in COPIES and fam not in SIGNEES:
                     continue
@@ -316,17 +323,27 @@ class Programme:
         for b, t, coefs, val in obs:
             if composante(next(iter(coefs))[0]) != comp:
                 continue
-            lin, const = self.expression(b, t, coefs)
+            lin, _ = self.expression(b, t, coefs)
             if lin:
-                rows.append((lin, val - const, val - const))
+                rows.append((lin, val, val))
         rows += self._relations()
         self.n = len(lo)
+        self.lo0 = np.array(lo, dtype=float)
         h = self.h = _highs()
         inf = highspy.kHighsInf
-        h.addVars(self.n, np.array(lo, dtype=float), np.full(self.n, inf))
+        h.addVars(self.n, self.lo0, np.full(self.n, inf))
         for lin, a, z in rows:
             idx = np.array(list(lin), dtype=np.int32)
             h.addRow(a, z, len(idx), idx, np.array(list(lin.values()), dtype=float))
+
+    def lire_comme(self, lec: Lecteur) -> None:
+        """The figures of the SIAE `lec` knows are fixed to their true values."""
+        lo, hi = self.lo0.copy(), np.full(self.n, highspy.kHighsInf)
+        for (s, fam, m), j in self.col.items():
+            if s in lec.connues:
+                lo[j] = hi[j] = self.v.valeur(s, fam, m)
+        self.lec = lec
+        self.h.changeColsBounds(self.n, np.arange(self.n, dtype=np.int32), lo, hi)
 
     def var(self, s: str, fam: str, m: str) -> int | None:
         if fam in COPIES and fam not in SIGNEES:
@@ -352,9 +369,12 @@ class Programme:
         """What holds for each SIAE, known to any reader of the code lists and definitions."""
         inf = highspy.kHighsInf
         dyn = {m for c in DYNAMIC_EXIT_CATEGORIES for m in MOTIF_CATEGORIES[c]}
-        for s in {k[0] for k in self.col}:
+        par_siae: dict[str, dict[str, list[tuple[str, int]]]] = {}
+        for (s, fam, m), j in self.col.items():
+            par_siae.setdefault(s, {}).setdefault(fam, []).append((m, j))
+        for s, familles in par_siae.items():
             def x(fam, mods=None):
-                return [j for (s2, f2, m), j in self.col.items() if s2 == s and f2 == fam and (mods is None or m in mods)]
+                return [j for m, j in familles.get(fam, []) if mods is None or m in mods]
 
             def egal(plus, moins, inegal=False):
                 if plus and moins:
@@ -421,7 +441,7 @@ class Programme:
         rng = random.Random(graine)
         prouve = {MAX: set(), MIN: set()}
         for sens in (MAX, MIN):
-            for _ in range(6):  # many cells at once: one vertex proves each cell it pushes far enough
+            for _ in range(12):  # many cells at once: one vertex proves each cell it pushes far enough
                 reste = [c for c in todo if c not in prouve[sens]]
                 if not reste:
                     break
