@@ -185,12 +185,21 @@ ALEATOIRES = [f"aleatoire-{g}" for g in (1, 2, 3, 4, 5)]
 
 
 @pytest.mark.parametrize("nom", ["adverse", *ALEATOIRES, "seed"])
-def test_aucune_case_confidentielle_ne_se_deduit(nom):
-    """Every confidential cell keeps its protection interval against each committee and
-    structure, given every figure it can read and every figure of its own SIAE."""
-    ex = expositions(nom, lecteurs)
-    # KNOWN LEAK (reported): a structure is audited by the defence only on the cells it is
-    # part of; its own figures also pin cells of other (basin, type) through the margins.
+def test_aucune_case_confidentielle_ne_se_deduit_pour_un_comite(nom):
+    """Every confidential cell keeps its protection interval against each basin's committee,
+    given every figure it can read and every figure of the SIAE of its basin."""
+    ex = expositions(nom, lambda v: [lec for lec in lecteurs(v) if lec.nom.startswith("cta")])
+    # KNOWN LEAK (reported) on aleatoire-2: see test_h_l_etp_conventionne_de_la_seule_structure_sans_retour
+    assert not ex, _rapport(ex)
+
+
+@pytest.mark.parametrize("nom", ["adverse", *ALEATOIRES, "seed"])
+def test_aucune_case_confidentielle_ne_se_deduit_pour_une_structure(nom):
+    """The same against one structure of each (basin, type), which knows its own figures."""
+    ex = expositions(nom, lambda v: [lec for lec in lecteurs(v) if lec.nom.startswith("structure")])
+    # KNOWN LEAK (reported): the defence audits a structure only on the cells it is part of;
+    # its own figures also pin cells of other (basin, type) through the margins. Adverse:
+    # the lone OUEST ETTI reads OUEST x TOUS - OUEST x ACI - itself = OUEST x EI (one SIAE).
     assert not ex, _rapport(ex)
 
 
@@ -368,3 +377,31 @@ def test_g_une_union_de_bassins_ou_de_types_est_refusee():
                 q(con, f, lec.scope)
         with pytest.raises(diffusion.SelectionNonPubliee):
             queries.personnel(con, f, lec.scope, par="statut", benevoles=True)
+
+
+@pytest.mark.parametrize("nom", ["aleatoire-2", "aleatoire-4"])
+def test_h_l_etp_conventionne_de_la_seule_structure_sans_retour(nom):
+    """(h) etp_conventionnes - etp_insertion / taux_realisation_etp is the agreed FTE of the
+    SIAE that sent no salaries return; nb_siae - nb_retours_salaries (published) says how many
+    and in which cell: with one, its agreed FTE is read, though its cell is confidential."""
+    con = ouvrir(nom)
+    v = A.verite(con, ANNEE)
+    lec = A.lecteur_cta(v, v.bassins[0])
+    confidentielles = A.confidentielles(v)
+    sans_retour = {s for s in v.siae if "nb_salaries" not in v.declare[s]}
+    fuites = []
+    for opts in ({}, {"par_bassin": True}, {"par_type": True}, {"par_bassin": True, "par_type": True}):
+        for r in queries.territoire(con, f_(), lec.scope, **opts).iter_rows(named=True):
+            seuls = [s for s in sans_retour if v.dans(s, r["bassin"], r["type_siae"])]
+            lus = (r["etp_conventionnes"], r["etp_insertion"], r["taux_realisation_etp"])
+            if len(seuls) != 1 or None in lus or not r["taux_realisation_etp"]:
+                continue
+            (s,) = seuls
+            cellule = A.Case("etp_conventionnes", "", *v.siae[s])
+            if cellule in confidentielles:
+                fuites.append((r["bassin"], r["type_siae"], s, v.siae[s], lus[0] - lus[1] / lus[2],
+                               v.valeur(s, "etp_conventionnes", "")))
+    # KNOWN LEAK (reported): the defence links etp_conventionnes_retour_salaries to
+    # etp_conventionnes by an inequality only, while the published counts of returns tell
+    # the reader where the difference lies.
+    assert not fuites, fuites
