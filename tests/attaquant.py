@@ -249,7 +249,8 @@ def observer(con, v: Verite, lec: Lecteur, absences: bool = True) -> list[Observ
                                         {"nb_personnes": f"{pre}:{par}:nb_personnes",
                                          "etp_permanents": f"{pre}:{par}:etp_permanents"}, absences)
             fin = queries.financement(con, f, lec.scope)
-            obs += _repartition(v, cell, fin.filter(fin["annee"] == y), None, "financeur", {"montant": "financement"}, absences)
+            obs += _repartition(v, cell, fin.filter(fin["annee"] == y), None, "financeur",
+                                {"montant": "financement"}, absences)
     return obs
 
 
@@ -428,8 +429,6 @@ class Programme:
         v, MAX, MIN = self.v, highspy.ObjSense.kMaximize, highspy.ObjSense.kMinimize
         todo = {}
         for c, vrai in cases.items():
-            if composante(c.famille) != self.comp_de(c):
-                continue
             lin, connu = self.expression(c.bassin, c.type_siae, {(c.famille, c.modalite): 1.0})
             if not lin:
                 continue  # it knows every part of this cell
@@ -474,9 +473,6 @@ class Programme:
             if not (lo <= bas + tol and hi >= haut - tol):
                 out.append(Exposition(self.lec.nom, c, vrai, connu, lo, hi, (bas, haut)))
         return out
-
-    def comp_de(self, c: Case) -> str:
-        return composante(c.famille)
 
 
 def attaquer(con, v: Verite, lec: Lecteur, cases: dict[Case, float] | None = None) -> list[Exposition]:

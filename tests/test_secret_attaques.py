@@ -19,7 +19,6 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from conftest import ROOT
 from contract import SUPERVISION_FUNCTIONS
 from tests import attaquant as A
 from tests import entrepot_secret as E
@@ -301,7 +300,8 @@ def test_c_l_etp_d_encadrement_ne_donne_pas_une_fonction_cachee(nom):
             r = terr.row(0, named=True)
             fonc = {x["modalite"]: x["etp_permanents"] for x in
                     queries.personnel(con, f_(b, t), lec.scope, par="fonction").iter_rows(named=True)}
-            for total, groupe in (("etp_permanents", set(fonc)), ("etp_encadrement", set(SUPERVISION_FUNCTIONS) & set(fonc))):
+            encadrement = set(SUPERVISION_FUNCTIONS) & set(fonc)
+            for total, groupe in (("etp_permanents", set(fonc)), ("etp_encadrement", encadrement)):
                 caches = [m for m in groupe if fonc[m] is None]
                 case = A.Case("personnel:fonction:etp_permanents", A.modalite(caches[0]) if caches else "",
                               b or A.TOUS, t or A.TOUS)
@@ -333,8 +333,9 @@ def test_d_une_mediane_sur_trois_structures_dont_deux_connues():
                 for bassin in v.bassins:
                     dehors = [s for s in groupe if v.siae[s][0] != bassin]
                     # a median over unknown values only: the count of SIAE with the figure
-                    avec = 0 if not dehors else con.sql(f"select count({c}) from indicateurs_siae where list_contains($s, siret)",
-                                   params={"s": dehors}).fetchall()[0][0]
+                    avec = 0 if not dehors else con.sql(
+                        f"select count({c}) from indicateurs_siae where list_contains($s, siret)",
+                        params={"s": dehors}).fetchall()[0][0]
                     assert avec == 0 or avec >= 3, (b, t, c, bassin, avec)
 
 
@@ -358,7 +359,8 @@ def test_f_le_ratio_de_fonds_propres_sur_une_seule_structure():
     structure's equity over its turnover."""
     con = ouvrir("adverse")
     v = A.verite(con, ANNEE)
-    for lec in (A.lecteur_cta(v, "SUD"), A.lecteur_structure(v, min(s for s, c in v.siae.items() if c == ("NORD", "ACI")))):
+    une_aci = min(s for s, c in v.siae.items() if c == ("NORD", "ACI"))
+    for lec in (A.lecteur_cta(v, "SUD"), A.lecteur_structure(v, une_aci)):
         r = _ligne(con, lec, f_("NORD", "ACI"))
         assert r["fonds_propres_pct_ca"] is None, r["fonds_propres_pct_ca"]
         for row in queries.territoire(con, f_("NORD"), lec.scope, par_type=True).iter_rows(named=True):
