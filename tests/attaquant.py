@@ -362,7 +362,7 @@ class Programme:
             for s in self.v.siae:
                 if not self.v.dans(s, b, t) or fam not in self.v.declare[s]:
                     continue
-                if s in self.lec.connues or fam in PUBLIQUES:
+                if s in self.lec.connues:
                     const += a * self.v.valeur(s, fam, m)
                 else:
                     j = self.var(s, fam, m)

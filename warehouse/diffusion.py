@@ -20,6 +20,9 @@ from warehouse.scope import Filters
 
 
 CATEGORIE_DU_MOTIF = {m: c for c, ms in MOTIF_CATEGORIES.items() for m in ms}
+# the words of sql/marts/publics_repartition.sql, for a dimension no SIAE of the selection has
+DIMENSIONS_PUBLICS = {"sexe": "Sexe", "tranche_age": "Tranche d'âge à l'entrée", "statut_entree": "Statut à l'entrée",
+                      "orientation": "Orientation", "type_contrat": "Type de contrat", "difficulte": "Difficultés"}
 
 
 class SelectionNonPubliee(Exception):
@@ -54,22 +57,24 @@ def territoire(con: duckdb.DuckDBPyConnection, f: Filters, rows: pl.DataFrame) -
 
 
 def repartition(con: duckdb.DuckDBPyConnection, f: Filters, rows: pl.DataFrame, *, famille: str | pl.Expr,
-                modalite: str, mesures: dict[str, str], annee: str | None = None) -> pl.DataFrame:
+                modalite: str, mesures: dict[str, str], annee: str | None = None,
+                familles: tuple[str, ...] = ()) -> pl.DataFrame:
     """A distribution over the selection, each figure replaced by its published cell.
 
     `famille`: the publication's family of the rows (a name, or an expression over the rows);
     `modalite`: the rows' column holding the modality; `mesures`: rows' column -> the suffix
-    its family takes (":nb_personnes") or "" ; `annee`: the rows' year column, or the filter's year."""
+    its family takes (":nb_personnes") or "" ; `annee`: the rows' year column, or the filter's year;
+    `familles`: the families when `famille` is an expression (so that even no row at all is
+    filled from the cube: an empty table would tell a hidden zero)."""
     b, t = cellule(f)
-    if rows.height == 0:
-        return rows
     fam = pl.lit(famille) if isinstance(famille, str) else famille
     keyed = rows.with_row_index("_ligne").with_columns(
         fam.alias("_famille"),
         pl.col(modalite).cast(pl.String).fill_null(NON_RENSEIGNE).alias("_modalite"),
         (pl.col(annee) if annee else pl.lit(f.annee)).alias("_annee"))
-    years = keyed["_annee"].unique().sort().to_list()
-    keyed = _avec_modalites_absentes(con, keyed, b, t, years, modalite, next(iter(mesures.values())), annee)
+    years = keyed["_annee"].unique().sort().to_list() or (list(range(f.annee - 2, f.annee + 1)) if annee else [f.annee])
+    keyed = _avec_modalites_absentes(con, keyed, b, t, years, modalite, next(iter(mesures.values())), annee,
+                                     familles or ((famille,) if isinstance(famille, str) else ()))
     out = keyed
     for col, suffixe in mesures.items():
         pub = pl.concat([
@@ -96,11 +101,11 @@ def _libelle(code: str) -> str:
 
 
 def _avec_modalites_absentes(con, keyed: pl.DataFrame, b: str, t: str, years: list, modalite: str,
-                             suffixe: str, annee: str | None) -> pl.DataFrame:
+                             suffixe: str, annee: str | None, familles: tuple[str, ...]) -> pl.DataFrame:
     """`keyed` with a row for every modality the cube has for its families, even one no SIAE
     of the selection has: without it, a modality hidden at 0 would be told by its missing row.
     The added row carries the modality, its label, and for an exit motive its category."""
-    familles = keyed["_famille"].unique().to_list()
+    familles = set(familles) | set(keyed["_famille"].unique().to_list())
     have = set(zip(keyed["_annee"].to_list(), keyed["_famille"].to_list(), keyed["_modalite"].to_list()))
     extra = []
     for y in years:
@@ -116,7 +121,8 @@ def _avec_modalites_absentes(con, keyed: pl.DataFrame, b: str, t: str, years: li
             if "dimension" in keyed.columns and base.startswith("publics:"):
                 row["dimension"] = base.removeprefix("publics:")
                 same = keyed.filter(pl.col("_famille") == base)
-                row["dimension_libelle"] = same["dimension_libelle"][0] if same.height else row["dimension"]
+                row["dimension_libelle"] = same["dimension_libelle"][0] if same.height else \
+                    DIMENSIONS_PUBLICS.get(row["dimension"], row["dimension"])
             for col in ("libelle", "motif_libelle", "financeur_libelle"):
                 if col in keyed.columns:
                     row[col] = _libelle(mod)
@@ -127,9 +133,12 @@ def _avec_modalites_absentes(con, keyed: pl.DataFrame, b: str, t: str, years: li
             extra.append(row)
     if not extra:
         return keyed
-    start = keyed["_ligne"].max() + 1
+    start = (keyed["_ligne"].max() or 0) + 1
     added = pl.DataFrame([{**r, "_ligne": start + i} for i, r in enumerate(extra)], infer_schema_length=None)
-    added = added.select([c for c in added.columns if c in keyed.columns])
+    added = added.select([c for c in added.columns if c in keyed.columns]).with_columns(
+        # a yes/no modality (formation_suivie) is text in the cube, a boolean in the rows
+        pl.col(c).cast(pl.String).replace_strict({"true": True, "false": False}, default=None, return_dtype=pl.Boolean)
+        for c in added.columns if keyed.schema[c] == pl.Boolean and added.schema[c] != pl.Boolean)
     return pl.concat([keyed, added.cast({c: keyed.schema[c] for c in added.columns}, strict=False)],
                      how="diagonal_relaxed")
 

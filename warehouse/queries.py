@@ -220,7 +220,8 @@ def publics(con, f: Filters, scope: Scope) -> pl.DataFrame:
     if not scope.secret_statistique:
         return rows
     return diffusion.repartition(con, f, rows, famille="publics:" + pl.col("dimension"), modalite="modalite",
-                                 mesures={"nb_salaries": ""})
+                                 mesures={"nb_salaries": ""},
+                                 familles=tuple(f"publics:{d}" for d in diffusion.DIMENSIONS_PUBLICS))
 
 
 def sorties(con, f: Filters, scope: Scope) -> pl.DataFrame:

@@ -415,6 +415,8 @@ def composantes(cells: pl.DataFrame) -> dict[str, pl.DataFrame]:
 def suppression_secondaire(cells: pl.DataFrame, contrib: pl.DataFrame, conf: settings.Settings,
                            *, connaissances: bool = True, comites: tuple = ()) -> pl.DataFrame:
     """`cells` with `raison` completed so that no reader can narrow a hidden cell too much."""
+    if cells.is_empty():
+        return cells
     out = []
     for _, part in composantes(cells).items():
         sys = Systeme(part, contrib.filter(pl.col("famille").is_in(part["famille"].unique().to_list())))
