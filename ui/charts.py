@@ -18,7 +18,7 @@ from altair import utils
 from altair.utils.schemapi import debug_mode
 
 from ui import labels
-from ui.format import VEGA_FORMAT, VEGA_LOCALE, VIDE, fmt_nombre
+from ui.format import DECIMALES_MILLIONS, VEGA_FORMAT, VEGA_LOCALE, VIDE, arrondir, fmt_nombre
 
 # Heights are the whole chart's (title, axes and legend included): Streamlit fits Vega-Lite
 # charts to their container ("fit-x fit-y"), so a height of 200 left an 80-pixel plot.
@@ -38,7 +38,13 @@ def _fmt(unit: str) -> str:
 
 def _axis_fmt(unit: str) -> str:
     """Axis ticks: no trailing ",0" on round ETP values."""
-    return {"etp": ",.1~f", "decimal": ",.1~f"}.get(unit, _fmt(unit))
+    return {"etp": ",.1~f", "decimal": ",.1~f", "pourcentage": ".1~%"}.get(unit, _fmt(unit))
+
+
+def _arrondi(df: pl.DataFrame, col: str, unit: str | None = None) -> pl.DataFrame:
+    """Values drawn and written as the tables and metrics show them (ui.format.arrondir):
+    Vega's formats round the binary value, so 170.85 would read 170,8 here and 170,9 there."""
+    return arrondir(df, {col: unit or labels.unite(col)})
 
 
 def _axis(unit: str, **kw) -> alt.Axis:
@@ -63,7 +69,8 @@ def _millions(data: pl.DataFrame, col: str) -> tuple[pl.DataFrame, str, str, str
     """
     vals = data[col].drop_nulls()
     if labels.unite(col) == "euros" and len(vals) and vals.abs().max() >= 1_000_000:
-        return data.with_columns((pl.col(col) / 1_000_000).alias(f"{col}_m")), f"{col}_m", ",.1f", "\u202fM€"
+        data = arrondir(data.with_columns((pl.col(col) / 1_000_000).alias(f"{col}_m")), {f"{col}_m": "decimal"})
+        return data, f"{col}_m", f",.{DECIMALES_MILLIONS}f", "\u202fM€"
     return data, col, _fmt(labels.unite(col)), ""
 
 
@@ -169,7 +176,7 @@ def tendance(df: pl.DataFrame, col: str, *, sous_titre: str | None = None, grand
     only over a long period; every value is in the tooltips)."""
     unit = labels.unite(col)
     label = labels.colonne(col)
-    data = df.select("annee", col).filter(pl.col(col).is_not_null())
+    data = _arrondi(df.select("annee", col).filter(pl.col(col).is_not_null()), col, unit)
 
     def base(frame: pl.DataFrame) -> alt.Chart:
         return alt.Chart(frame).encode(
@@ -193,8 +200,8 @@ def barres_bassins(df: pl.DataFrame, col: str, *, sous_titre: str | None = None,
     """One indicator, one bar per basin (rows of indicateurs_territoire)."""
     unit = labels.unite(col)
     label = labels.colonne(col)
-    data = df.select("bassin", col).with_columns(
-        labels.en_mots(df, "bassin", labels.bassin).alias("bassin_libelle"))
+    data = _arrondi(df.select("bassin", col).with_columns(
+        labels.en_mots(df, "bassin", labels.bassin).alias("bassin_libelle")), col, unit)
     order = [labels.bassin(b) for b in data["bassin"].to_list()]
     colours = [BASSIN_COLOURS.get(b, PALETTE[4]) for b in data["bassin"].to_list()]
     base = alt.Chart(data).encode(
@@ -220,6 +227,7 @@ def repartition(df: pl.DataFrame, *, titre: str, sous_titre: str | None = None, 
     """A distribution: one horizontal bar per modality, in the order given."""
     unit = labels.unite(valeur)
     order = df[categorie].to_list()
+    df = _arrondi(df, valeur, unit)
     base = alt.Chart(df.select(categorie, valeur)).encode(
         y=alt.Y(f"{categorie}:N", title=None, sort=order),
         x=alt.X(f"{valeur}:Q", title=labels.colonne(valeur), axis=_axis(unit, tickCount=4),
@@ -271,9 +279,10 @@ def siae_vs_mediane(fiche: pl.DataFrame, mediane: pl.DataFrame, col: str, *, nom
     data = pl.DataFrame(rows, schema={"annee": pl.Int32, "serie": pl.String, "valeur": pl.Float64},
                         orient="row").filter(pl.col("valeur").is_not_null())
     big = unit == "euros" and len(data) and data["valeur"].abs().max() >= 1_000_000
-    fmt, suffix = (",.2f", "\u202fM€") if big else (_fmt(unit), "")
+    fmt, suffix = (f",.{DECIMALES_MILLIONS}f", "\u202fM€") if big else (_fmt(unit), "")
     if big:
         data = data.with_columns(pl.col("valeur") / 1_000_000)
+    data = _arrondi(data, "valeur", "decimal" if big else unit)
     series = [nom, groupe]
     base = alt.Chart(data).encode(
         x=alt.X("annee:O", title=None, axis=alt.Axis(labelAngle=0)),
@@ -313,7 +322,8 @@ def barres_annees(df: pl.DataFrame, col: str, *, sous_titre: str | None = None) 
     """One indicator for each year of the frame, as bars with their values."""
     unit = labels.unite(col)
     label = labels.colonne(col)
-    data, field, fmt, suffix = _millions(df.select("annee", col).filter(pl.col(col).is_not_null()), col)
+    data, field, fmt, suffix = _millions(
+        _arrondi(df.select("annee", col).filter(pl.col(col).is_not_null()), col, unit), col)
     base = alt.Chart(data).encode(
         x=alt.X("annee:O", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"{field}:Q", title="millions d'euros" if suffix else None,
@@ -335,7 +345,8 @@ def distribution_siae(df: pl.DataFrame, col: str, *, sous_titre: str | None = No
     With more than MAX_BARS SIAE, the number of SIAE by range of values instead."""
     unit = labels.unite(col)
     label = labels.colonne(col)
-    data = df.select("raison_sociale", col).filter(pl.col(col).is_not_null()).sort(col, descending=True)
+    data = _arrondi(df.select("raison_sociale", col).filter(pl.col(col).is_not_null()), col, unit).sort(
+        col, descending=True)
     median = alt.Chart(data).mark_rule(color=MEDIAN, strokeDash=[6, 4], strokeWidth=2).encode(
         x=alt.X(f"median({col}):Q"),
         tooltip=[alt.Tooltip(f"median({col}):Q", title="Médiane", format=_fmt(unit))])
@@ -362,7 +373,7 @@ def distribution_siae(df: pl.DataFrame, col: str, *, sous_titre: str | None = No
 
 def carte_taux(df: pl.DataFrame) -> alt.Chart:
     """Return rate (four returns received) by basin and type: a coloured grid with its values."""
-    d = df.with_columns(
+    d = _arrondi(df, "taux_retour", "pourcentage").with_columns(
         labels.en_mots(df, "bassin", labels.bassin).alias("bassin_libelle"),
         labels.en_mots(df, "type_siae", labels.type_siae).alias("type_libelle"),
         pl.format("{} / {}", pl.col("nb_retours_complets"), pl.col("nb_siae")).alias("complets"),
@@ -373,16 +384,16 @@ def carte_taux(df: pl.DataFrame) -> alt.Chart:
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("taux_retour:Q", title="Taux de retour", scale=alt.Scale(domain=[0, 1], scheme="blues"),
-                        legend=alt.Legend(format=".0%", orient="right", gradientLength=110)),
+                        legend=alt.Legend(format=_axis_fmt("pourcentage"), orient="right", gradientLength=110)),
         tooltip=[alt.Tooltip("bassin_libelle:N", title="Bassin"), alt.Tooltip("type_libelle:N", title="Type"),
-                 alt.Tooltip("taux_retour:Q", title="Taux de retour", format=".0%"),
+                 alt.Tooltip("taux_retour:Q", title="Taux de retour", format=_fmt("pourcentage")),
                  alt.Tooltip("complets:N", title="SIAE aux 4 retours reçus"),
                  alt.Tooltip("nb_recus:Q", title="Retours reçus"),
                  alt.Tooltip("nb_manquants:Q", title="Retours manquants"),
                  alt.Tooltip("nb_refuses:Q", title="Retours refusés")],
     )
     text = base.mark_text(fontSize=14, fontWeight="bold").encode(
-        text=alt.Text("taux_retour:Q", format=".0%"),
+        text=alt.Text("taux_retour:Q", format=_fmt("pourcentage")),
         color=alt.ColorValue("#161616", condition={"test": "datum.taux_retour > 0.6", "value": "white"}),
     )
     height = 150 + 52 * d["bassin_libelle"].n_unique()  # the whole chart: title, top axis and rows

@@ -197,10 +197,18 @@ def xlsx_bytes(t: Table, *, version: str = "") -> bytes:
             ds.write_string(i, 1, ind.definition)
             ds.write_string(i, 2, ind.formula)
             ds.write_string(i, 3, ", ".join(labels.source(s) for s in ind.sources))
+        ds.write_string(len(defs) + 2, 0, "Précision", bold)
+        ds.write_string(len(defs) + 2, 1, NOTE_PRECISION)
         ds.freeze_panes(1, 0)
     wb.close()
     return buf.getvalue()
 
+
+NOTE_PRECISION = ("Les valeurs sont exportées sans arrondi. À l'écran, elles sont arrondies au plus proche, "
+                  "la moitié en s'éloignant de zéro (170,85 se lit 170,9), à la précision affichée : l'unité "
+                  "pour les effectifs et les euros, un dixième pour les ETP, un dixième de point pour les taux "
+                  "(93,37 % se lit 93,4 %). Une somme de valeurs arrondies peut donc différer d'un dixième du "
+                  "total affiché.")
 
 MIME = {
     "csv": "text/csv",

@@ -11,7 +11,7 @@ import polars as pl
 import streamlit as st
 
 from ui import acces, charts, data, export, labels
-from ui.format import VIDE, fmt_evolution, fmt_valeur
+from ui.format import VIDE, arrondir, fmt_evolution, fmt_valeur
 from warehouse.scope import Filters
 
 FILTRES_KEY = "_filtres"
@@ -153,7 +153,7 @@ def tableau(t: export.Table, *, key: str, hauteur: int | str = "auto", vide: str
         st.info(vide or "Aucune ligne pour cette sélection.")
         return None
     t = export.avec_secret(t)
-    shown = export.codes_en_libelles(t.df.select(list(t.colonnes)))
+    shown = arrondir(export.codes_en_libelles(t.df.select(list(t.colonnes))), {c: t.unite(c) for c in t.colonnes})
     config = _column_config(t)
     if fige and fige in config:
         config[fige]["pinned"] = True
