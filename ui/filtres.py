@@ -26,9 +26,10 @@ def annee_par_defaut(annees) -> int | None:
     return max(with_data or every) if every else None
 
 
-def afficher() -> Filters | None:
-    """Draw the global filters in the sidebar and return what is chosen (a warehouse Filters);
-    None when there is no data to filter. Pages read them with ui.page.filtres()."""
+def afficher(conteneur=None) -> Filters | None:
+    """Draw the global filters in the sidebar (or `conteneur`, a place in it) and return what is
+    chosen (a warehouse Filters); None when there is no data to filter. Pages read them with
+    ui.page.filtres()."""
     options = data.lire("annees", Filters())
     if options.is_empty():
         return None
@@ -45,7 +46,7 @@ def afficher() -> Filters | None:
     types = data.lire("types_siae", Filters())["type_siae"].to_list()
     bassins = data.lire("bassins", Filters())["bassin"].to_list()
 
-    with st.sidebar:
+    with conteneur or st.sidebar:
         st.selectbox("Année", years, index=None, key=KEY_ANNEE, bind="query-params",
                      placeholder=f"{default} (dernière année avec des retours)",
                      help="Année d'exercice des retours. Par défaut, la dernière année pour laquelle des retours "
