@@ -15,9 +15,8 @@ st.title("Fiche SIAE")
 filtres.depuis_url("fiche_siret", "siret", noms)
 if len(noms) == 1 and "fiche_siret" not in st.session_state:
     st.session_state["fiche_siret"] = next(iter(noms))  # a structure's own sheet opens at once
-siret = st.selectbox("SIAE", list(noms), index=None, key="fiche_siret", format_func=noms.get,
-                     placeholder="Tapez une raison sociale, une commune ou un SIRET",
-                     help=f"Les SIAE conventionnées en {f.annee} (l'année choisie dans la barre latérale).")
+siret = page.choix_siae(noms, key="fiche_siret",
+                       aide=f"Les SIAE conventionnées en {f.annee} (l'année choisie dans la barre latérale).")
 filtres.vers_url("siret", siret)
 page.stop_si(siret is None, "Choisissez une SIAE ci-dessus, ou cliquez une ligne de la page Structures.")
 

@@ -12,7 +12,7 @@ page.entete("Référentiel des indicateurs", None,
 noms = list(catalogue.INDICATORS)
 c1, c2 = st.columns([3, 2])
 filtres.depuis_url("referentiel_indicateurs", "indicateurs", noms, multiple=True)
-choisis = c1.multiselect("Indicateurs", noms, key="referentiel_indicateurs", format_func=labels.colonne,
+choisis = c1.multiselect("Indicateurs", noms, key="referentiel_indicateurs", format_func=labels.colonne, **filtres.SANS_ANGLAIS,
                          placeholder="Tous les indicateurs")
 filtres.vers_url("indicateurs", choisis)
 texte = c2.text_input("Rechercher dans les définitions", key="recherche_referentiel",

@@ -17,6 +17,9 @@ from ui import data, labels
 from warehouse.scope import Filters
 
 KEY_ANNEE, KEY_TYPES, KEY_BASSINS = "annee", "types", "bassins"
+# Streamlit's select boxes write English ("Select all", "No results") in the browser: no bulk
+# action, and no typing in short lists (a long list gets a search field of ours, ui.page.choix_siae).
+SANS_ANGLAIS = {"select_all": False, "filter_mode": None}
 
 
 def annee_par_defaut(annees) -> int | None:
@@ -47,22 +50,22 @@ def afficher(conteneur=None) -> Filters | None:
     bassins = data.lire("bassins", Filters())["bassin"].to_list()
 
     with conteneur or st.sidebar:
-        st.selectbox("Année", years, index=None, key=KEY_ANNEE, bind="query-params",
+        st.selectbox("Année", years, index=None, key=KEY_ANNEE, bind="query-params", filter_mode=None,
                      placeholder=f"{default} (dernière année avec des retours)",
                      help="Année d'exercice des retours. Par défaut, la dernière année pour laquelle des retours "
                           "ont été reçus.")
-        st.multiselect("Types de SIAE", types, key=KEY_TYPES, bind="query-params",
+        st.multiselect("Types de SIAE", types, key=KEY_TYPES, bind="query-params", **SANS_ANGLAIS,
                        format_func=labels.type_siae, placeholder="Tous les types",
                        help="Aucun type choisi : tous les types.\n\n" + "  \n".join(
                            labels.type_siae_long(t) for t in types))
-        st.multiselect("Bassins d'emploi", bassins, key=KEY_BASSINS, bind="query-params",
+        st.multiselect("Bassins d'emploi", bassins, key=KEY_BASSINS, bind="query-params", **SANS_ANGLAIS,
                        format_func=labels.bassin, placeholder="Tous les bassins",
                        help="Aucun bassin choisi : toute La Réunion.")
         st.button("Réinitialiser les filtres", key="reinitialiser", type="tertiary", on_click=_reinitialiser,
                   args=(default,))
         st.caption("Le lien de la page (barre d'adresse) reproduit exactement cette vue : copiez-le pour la "
                    "partager.")
-    return courants(default)
+    return courants(default, tous_types=types, tous_bassins=bassins)
 
 
 def _reinitialiser(default: int | None) -> None:
@@ -71,13 +74,20 @@ def _reinitialiser(default: int | None) -> None:
     st.session_state[KEY_BASSINS] = []
 
 
-def courants(default: int | None = None) -> Filters:
+def courants(default: int | None = None, *, tous_types=(), tous_bassins=()) -> Filters:
     annee = st.session_state.get(KEY_ANNEE) or default
     return Filters(
         annee=int(annee) if annee is not None else None,
-        types=tuple(sorted(st.session_state.get(KEY_TYPES) or ())),
-        bassins=tuple(sorted(st.session_state.get(KEY_BASSINS) or ())),
+        types=sans_filtre_si_tout(st.session_state.get(KEY_TYPES), tous_types),
+        bassins=sans_filtre_si_tout(st.session_state.get(KEY_BASSINS), tous_bassins),
     )
+
+
+def sans_filtre_si_tout(choisis, tous) -> tuple[str, ...]:
+    """Every option chosen is no filter at all (the empty tuple): all five types give the same
+    figures, from the same warehouse totals, as none chosen."""
+    choisis = tuple(sorted(choisis or ()))
+    return () if tous and set(choisis) >= set(tous) else choisis
 
 
 def depuis_url(key: str, param: str, valides, *, multiple: bool = False) -> None:

@@ -144,10 +144,11 @@ def _column_config(t: export.Table) -> dict:
 
 
 def tableau(t: export.Table, *, key: str, hauteur: int | str = "auto", vide: str = "",
-            fige: str | None = None, selection: bool = False) -> int | None:
+            fige: str | None = None, selection: bool = False, tour: int = 0) -> int | None:
     """A table as a sortable grid (numbers in the browser's French format), then its exports.
 
-    With `selection`, a row can be picked; its index in `t.df` is returned.
+    With `selection`, a row can be picked; its index in `t.df` is returned. A new `tour` draws
+    the grid afresh, with no row picked (the exports keep their key).
     """
     if t.df.is_empty():
         st.info(vide or "Aucune ligne pour cette sélection.")
@@ -158,11 +159,38 @@ def tableau(t: export.Table, *, key: str, hauteur: int | str = "auto", vide: str
     if fige and fige in config:
         config[fige]["pinned"] = True
     event = st.dataframe(shown, hide_index=True, column_config=config, height=hauteur, placeholder=VIDE,
-                         key=f"grille_{key}", on_select="rerun" if selection else "ignore",
+                         key=f"grille_{key}" + (f"_{tour}" if tour else ""), on_select="rerun" if selection else "ignore",
                          selection_mode="single-row")
     boutons_export(t, key=key)
     rows = event.selection.rows if selection else []
     return rows[0] if rows else None
+
+
+def _sans_accents(texte: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFD", texte.lower()) if unicodedata.category(c) != "Mn")
+
+
+def choix_siae(noms: dict[str, str], *, key: str, libelle: str = "SIAE", aide: str | None = None,
+               premiere: bool = False) -> str | None:
+    """Pick one SIAE among many: a search field of ours, then the matching structures in a list.
+
+    Streamlit's own search in a select box answers "No results" in English; here the list has
+    no typing (filter_mode=None) and an empty search says so in French. `premiere`: the first
+    match is chosen when nothing is (else the user must choose). The search reads the name,
+    the town and the SIRET, without accents or case."""
+    mots = _sans_accents(st.text_input(f"Rechercher ({libelle.lower()})", key=f"{key}_recherche",
+                                       placeholder="Raison sociale, commune ou SIRET")).split()
+    trouvees = [s for s in noms if all(m in _sans_accents(f"{noms[s]} {s}") for m in mots)]
+    courante = st.session_state.get(key)
+    if len(trouvees) == 1 or (premiere and trouvees and courante not in trouvees):
+        st.session_state[key] = courante = trouvees[0]
+    if not trouvees:
+        st.info("Aucune SIAE ne correspond à cette recherche : essayez une partie du nom, la commune ou le SIRET.")
+    options = trouvees + ([courante] if courante in noms and courante not in trouvees else [])
+    return st.selectbox(libelle, options, index=None, key=key, format_func=noms.get, filter_mode=None, help=aide,
+                        placeholder=f"{len(trouvees)} SIAE : choisissez-en une dans la liste")
 
 
 def fichier_export(t: export.Table, fmt: str, version: str) -> bytes:
