@@ -304,6 +304,22 @@ def test_referentiel_lists_the_catalogue_and_follows_links():
     assert "2 indicateur(s)" in linked.caption[1].value
 
 
+def test_referentiel_grouped_by_theme_with_formulas_in_words():
+    """The glossary reads by theme, every indicator in one theme, and no formula names a column
+    or a code (issue #12: "etp_conventionnes de la convention", "EMPLOI_DURABLE")."""
+    from warehouse import catalogue
+
+    themes = [n for names in catalogue.THEMES.values() for n in names]
+    assert sorted(themes) == sorted(catalogue.INDICATORS)  # each once
+    at = run("pages/referentiel.py")
+    assert [h.value for h in at.subheader][:6] == ["Structures et conventions", "Publics et bénéficiaires",
+                                                   "Sorties", "Personnel permanent", "Finances", "Retours"]
+    for ind in catalogue.INDICATORS.values():
+        assert not re.search(r"[A-Za-z]+_[A-Za-z]+|[A-Z]{5,}", ind.formula), (ind.name, ind.formula)
+        assert not re.search(r"[A-Za-z]+_[A-Za-z]+|[A-Z]{5,}", ind.territoire), (ind.name, ind.territoire)
+    assert catalogue.INDICATORS["etp_conventionnes"].formula == "ETP conventionnés inscrits dans la convention de l'année"
+
+
 INDICATOR_PAGES = ["pages/vue_ensemble.py", "pages/bassins.py", "pages/structures.py", "pages/publics.py",
                    "pages/personnel.py", "pages/finances.py"]
 

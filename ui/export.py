@@ -178,6 +178,7 @@ def xlsx_bytes(t: Table, *, version: str = "") -> bytes:
         lines.append(("Secret statistique", f"appliqué : « {SECRET} » marque une valeur masquée, la colonne "
                       "« Secret statistique » dit pourquoi (trop peu de personnes ou de structures, ou case "
                       "qui permettrait de recalculer une valeur masquée)."))
+    lines.append(("Précision", NOTE_PRECISION))
     if version:
         lines.append(("Version de l'entrepôt", version))
     for i, (k, v) in enumerate(lines):
@@ -188,7 +189,8 @@ def xlsx_bytes(t: Table, *, version: str = "") -> bytes:
     if defs:
         ds = wb.add_worksheet("Définitions")
         wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-        for j, (h, w) in enumerate([("Indicateur", 30), ("Définition", 70), ("Formule", 50), ("Source", 30)]):
+        for j, (h, w) in enumerate([("Indicateur", 30), ("Définition", 70), ("Formule", 50), ("Source", 30),
+                                    ("Précision", 45)]):
             ds.write_string(0, j, h, bold)
             ds.set_column(j, j, w, wrap)
         for i, col in enumerate(defs, start=1):
@@ -197,8 +199,7 @@ def xlsx_bytes(t: Table, *, version: str = "") -> bytes:
             ds.write_string(i, 1, ind.definition)
             ds.write_string(i, 2, ind.formula)
             ds.write_string(i, 3, ", ".join(labels.source(s) for s in ind.sources))
-        ds.write_string(len(defs) + 2, 0, "Précision", bold)
-        ds.write_string(len(defs) + 2, 1, NOTE_PRECISION)
+            ds.write_string(i, 4, PRECISION.get(ind.unit, ""))
         ds.freeze_panes(1, 0)
     wb.close()
     return buf.getvalue()
@@ -209,6 +210,11 @@ NOTE_PRECISION = ("Les valeurs sont exportées sans arrondi. À l'écran, elles 
                   "pour les effectifs et les euros, un dixième pour les ETP, un dixième de point pour les taux "
                   "(93,37 % se lit 93,4 %). Une somme de valeurs arrondies peut donc différer d'un dixième du "
                   "total affiché.")
+
+_SANS_ARRONDI = " à l'écran ; ici sans arrondi"
+PRECISION = {"nombre": "à l'unité" + _SANS_ARRONDI, "euros": "à l'euro" + _SANS_ARRONDI,
+             "etp": "au dixième (170,85 se lit 170,9)" + _SANS_ARRONDI, "decimal": "au dixième" + _SANS_ARRONDI,
+             "pourcentage": "au dixième de point (93,37 % se lit 93,4 %)" + _SANS_ARRONDI}
 
 MIME = {
     "csv": "text/csv",

@@ -347,9 +347,12 @@ def libelles_formation(df: pl.DataFrame) -> pl.DataFrame:
 
 def referentiel_table(fiches) -> export.Table:
     """The glossary as a table, for its export."""
-    cols = {"indicateur": "Indicateur", "definition": "Définition", "formule": "Formule", "unite": "Unité",
+    from warehouse import catalogue
+
+    cols = {"theme": "Thème", "indicateur": "Indicateur", "definition": "Définition", "formule": "Formule", "unite": "Unité",
             "source": "Source", "vues": "Tables", "territoire": "Sur un territoire"}
     df = pl.DataFrame({
+        "theme": [catalogue.theme(i.name) for i in fiches],
         "indicateur": [i.label for i in fiches],
         "definition": [i.definition for i in fiches],
         "formule": [i.formula for i in fiches],
