@@ -236,9 +236,12 @@ def test_fiche_siae_from_a_link():
     shown = metrics(at)
     assert shown["Chiffre d'affaires"] == (f"150{NNBSP}000{NNBSP}€", f"+30{NNBSP}000{NNBSP}€")
     assert shown["Financement public / CA"][0] == f"53,3{NNBSP}%"  # 80 000 / 150 000
-    detail = at.dataframe[0].value
-    assert list(detail["annee"]) == [2024, 2024, 2023, 2023, 2022, 2022]
-    assert set(detail["serie"]) == {"Jardins du Nord", "Médiane des ACI du bassin Nord"}
+    # the detail says the years, each beside the group's median (issue #12: not "n-2", "n-1")
+    detail = at.table[0].value
+    assert list(detail.columns) == ["Indicateur", "2022", "Médiane 2022", "2023", "Médiane 2023", "2024",
+                                    "Médiane 2024"]
+    ca = detail[detail["Indicateur"] == "Chiffre d'affaires"].iloc[0]
+    assert ca["2024"] == ca["Médiane 2024"] == f"150{NNBSP}000{NNBSP}€"  # alone in its group
     assert "1 SIAE en 2024" in " ".join(c.value for c in at.caption)
 
 

@@ -18,7 +18,7 @@ from altair import utils
 from altair.utils.schemapi import debug_mode
 
 from ui import labels
-from ui.format import DECIMALES_MILLIONS, VEGA_FORMAT, VEGA_LOCALE, VIDE, arrondir, fmt_nombre
+from ui.format import DECIMALES, DECIMALES_MILLIONS, VEGA_FORMAT, VEGA_LOCALE, VIDE, arrondir, fmt_nombre
 
 # Heights are the whole chart's (title, axes and legend included): Streamlit fits Vega-Lite
 # charts to their container ("fit-x fit-y"), so a height of 200 left an 80-pixel plot.
@@ -266,7 +266,7 @@ def sorties(df: pl.DataFrame, *, sous_titre: str | None = None) -> alt.Chart:
 
 
 def siae_vs_mediane(fiche: pl.DataFrame, mediane: pl.DataFrame, col: str, *, nom: str,
-                    groupe: str) -> alt.Chart:
+                    groupe: str, sous_titre: str | None = None) -> alt.Chart:
     """One indicator of one SIAE over n-2..n, beside the median of its group."""
     unit = labels.unite(col)
     label = labels.colonne(col)
@@ -278,27 +278,59 @@ def siae_vs_mediane(fiche: pl.DataFrame, mediane: pl.DataFrame, col: str, *, nom
             rows.append({"annee": r[0], "serie": groupe, "valeur": r[1]})
     data = pl.DataFrame(rows, schema={"annee": pl.Int32, "serie": pl.String, "valeur": pl.Float64},
                         orient="row").filter(pl.col("valeur").is_not_null())
-    big = unit == "euros" and len(data) and data["valeur"].abs().max() >= 1_000_000
-    fmt, suffix = (f",.{DECIMALES_MILLIONS}f", "\u202fM€") if big else (_fmt(unit), "")
-    if big:
-        data = data.with_columns(pl.col("valeur") / 1_000_000)
-    data = _arrondi(data, "valeur", "decimal" if big else unit)
+    # Six bars in a third of the page: values written without their unit, which the axis title
+    # gives (amounts in M€ or k€, rates in %), so that neighbouring values do not overlap.
+    top = data["valeur"].abs().max() if len(data) else 0
+    echelle, decimales, titre = 1, DECIMALES.get(unit, 1), None
+    if unit == "euros" and top >= 10_000:
+        echelle, decimales, titre = (1e6, DECIMALES_MILLIONS, "M€") if top >= 1_000_000 else (1e3, 0, "k€")
+    elif unit == "pourcentage":
+        echelle, titre = 0.01, "%"
+    data = arrondir(data.with_columns(pl.col("valeur") / echelle), {"valeur": "decimal" if decimales else "nombre"})
+    fmt = f",.{decimales}f"
     series = [nom, groupe]
     base = alt.Chart(data).encode(
-        x=alt.X("annee:O", title=None, axis=alt.Axis(labelAngle=0)),
+        # Every year of the sheet on the axis: a year without a return stays visibly empty.
+        x=alt.X("annee:O", title=None, axis=alt.Axis(labelAngle=0), scale=alt.Scale(domain=fiche["annee"].to_list())),
         xOffset=alt.XOffset("serie:N", sort=series),
-        y=alt.Y("valeur:Q", title="millions d'euros" if big else None,
-                axis=alt.Axis(format=",.1~f", tickCount=4) if big else _axis(unit, tickCount=4),
-                scale=_room(data["valeur"].to_list(), 1.15)),
+        y=alt.Y("valeur:Q", title=titre, axis=alt.Axis(format=",.1~f", tickCount=4, titleAngle=0, titleAlign="left",
+                                                         titleAnchor="end", titleY=-14, titleX=-4) if titre
+                else _axis(unit, tickCount=4), scale=_room(data["valeur"].to_list(), 1.15)),
         tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip("serie:N", title="Série"),
-                 alt.Tooltip("valeur:Q", title=label + (" (M€)" if big else ""), format=fmt)],
+                 alt.Tooltip("valeur:Q", title=label + (f" ({titre})" if titre else ""), format=fmt)],
     )
     bars = base.mark_bar().encode(color=alt.Color(
         "serie:N", title=None, sort=series, scale=alt.Scale(domain=series, range=[PRIMARY, MEDIAN]),
         legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400)))
-    text = base.mark_text(dy=-8, fontSize=11).transform_calculate(
-        etiquette=f"format(datum.valeur, '{fmt}') + '{suffix}'").encode(text=alt.Text("etiquette:N"))
-    return finish(bars + text, title=_title(label), height=330)
+    text = base.mark_text(dy=-8, fontSize=11).encode(text=alt.Text("valeur:Q", format=fmt))
+    return finish(bars + text, title=_title(label, sous_titre), height=300)
+
+
+SORTIES_SIAE = {"emploi_durable": ("Emploi durable", PALETTE[2]), "autres_dynamiques": (
+    "Autre sortie dynamique", PALETTE[0]), "autres": ("Autre sortie", PALETTE[5]), "neutres": ("Sortie neutre", "#9E9E9E")}
+
+
+def sorties_siae(fiche: pl.DataFrame, *, sous_titre: str | None = None) -> alt.Chart:
+    """One SIAE's exits of each year by category, stacked; a year without a return draws nothing."""
+    d = fiche.filter(pl.col("nb_sorties").is_not_null()).select(
+        "annee", emploi_durable="nb_sorties_emploi_durable",
+        autres_dynamiques=pl.col("nb_sorties_dynamiques") - pl.col("nb_sorties_emploi_durable"),
+        autres=pl.col("nb_sorties") - pl.col("nb_sorties_dynamiques") - pl.col("nb_sorties_neutres"),
+        neutres="nb_sorties_neutres").unpivot(index="annee", variable_name="cle", value_name="sorties").with_columns(
+        categorie=pl.col("cle").replace_strict({k: v[0] for k, v in SORTIES_SIAE.items()}),
+        rang=pl.col("cle").replace_strict({k: i for i, k in enumerate(SORTIES_SIAE)}, return_dtype=pl.Int32))
+    domain = [v[0] for v in SORTIES_SIAE.values()]
+    base = alt.Chart(d).encode(x=alt.X("annee:O", title=None, axis=alt.Axis(labelAngle=0),
+                                       scale=alt.Scale(domain=fiche["annee"].to_list())))
+    bars = base.mark_bar().encode(
+        y=alt.Y("sum(sorties):Q", title=None, axis=_axis("nombre", tickCount=4)),
+        color=alt.Color("categorie:N", title=None, sort=domain, scale=alt.Scale(
+            domain=domain, range=[v[1] for v in SORTIES_SIAE.values()]), legend=alt.Legend(columns=2)),
+        order=alt.Order("rang:Q"),
+        tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip("categorie:N", title="Catégorie"),
+                 alt.Tooltip("sorties:Q", title="Sorties", format=",.0f")])
+    total = base.mark_text(dy=-8).encode(y=alt.Y("sum(sorties):Q"), text=alt.Text("sum(sorties):Q", format=",.0f"))
+    return finish(bars + total, title=_title("Sorties par catégorie", sous_titre), height=300)
 
 
 def financement(df: pl.DataFrame, *, sous_titre: str | None = None) -> alt.Chart:

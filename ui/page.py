@@ -100,7 +100,7 @@ def metrique(col: str, row: dict | None, prev: dict | None = None, tendance: lis
     before = prev.get(col) if prev else None
     delta = fmt_evolution(value, before, unit, court=True)
     where = container or st
-    trend = [v for v in (tendance or []) if v is not None]
+    trend = tendance_sans_trou(tendance, value)
     secret = row.get(f"_secret_{col}") if row else None  # statistical secrecy, see warehouse.secrecy
     exact = ""
     if value is not None and fmt_valeur(value, unit, court=True) != fmt_valeur(value, unit):
@@ -117,6 +117,18 @@ def metrique(col: str, row: dict | None, prev: dict | None = None, tendance: lis
         border=True,
         height="stretch",
     )
+
+
+def tendance_sans_trou(valeurs: list | None, valeur_annee) -> list:
+    """The values a metric's trend line draws: none when the year itself has no value, nor when a
+    year is missing between two others (a line would cross the year without data); the years
+    before the first value are left out."""
+    vals = list(valeurs or [])
+    while vals and vals[0] is None:
+        vals.pop(0)
+    if valeur_annee is None or None in vals:
+        return []
+    return vals
 
 
 def _column_config(t: export.Table) -> dict:
@@ -180,7 +192,7 @@ def choix_siae(noms: dict[str, str], *, key: str, libelle: str = "SIAE", aide: s
     no typing (filter_mode=None) and an empty search says so in French. `premiere`: the first
     match is chosen when nothing is (else the user must choose). The search reads the name,
     the town and the SIRET, without accents or case."""
-    mots = _sans_accents(st.text_input(f"Rechercher ({libelle.lower()})", key=f"{key}_recherche",
+    mots = _sans_accents(st.text_input("Rechercher une structure", key=f"{key}_recherche",
                                        placeholder="Raison sociale, commune ou SIRET")).split()
     trouvees = [s for s in noms if all(m in _sans_accents(f"{noms[s]} {s}") for m in mots)]
     courante = st.session_state.get(key)
@@ -331,10 +343,34 @@ def fiche_et_mediane(fiche: pl.DataFrame, mediane: pl.DataFrame, cols: list[str]
     """The SIAE's rows and its group's medians, one row per (série, année), for one table."""
     keep = ["annee", *cols]
     a = fiche.select(keep).with_columns(pl.lit(nom).alias("serie"))
-    b = mediane.select(keep).with_columns(pl.lit(groupe).alias("serie"))
-    b = b.cast({c: a.schema[c] for c in keep if a.schema[c] != b.schema[c] and a.schema[c].is_numeric()
-                and not a.schema[c].is_integer()})
+    b = mediane.select([c for c in keep if c in mediane.columns]).with_columns(pl.lit(groupe).alias("serie"))
+    b = b.cast({c: a.schema[c] for c in b.columns if c in keep and a.schema[c] != b.schema[c]
+                and a.schema[c].is_numeric() and not a.schema[c].is_integer()})
     return pl.concat([a, b], how="diagonal_relaxed").sort(["annee", "serie"], descending=[True, False])
+
+
+def mediane_texte(mediane: pl.DataFrame, col: str, annee: int) -> str:
+    """The group's median of a column for a year, as shown ("—" when not computed)."""
+    row = mediane.filter(pl.col("annee") == annee)
+    value = row[col].item() if col in mediane.columns and row.height == 1 else None
+    return f"{fmt_valeur(value, labels.unite(col))} en {annee}"
+
+
+def fiche_par_annee(fiche: pl.DataFrame, mediane: pl.DataFrame, cols: list[str], annees: list[int]) -> pl.DataFrame:
+    """The SIAE sheet's detail on screen: one line per indicator, the years as headers, each beside
+    the group's median ("—": no value, or no median computed for that indicator)."""
+    def valeur(df: pl.DataFrame, col: str, annee: int):
+        row = df.filter(pl.col("annee") == annee)
+        return row[col].item() if col in df.columns and row.height == 1 else None
+
+    lignes = []
+    for col in cols:
+        ligne = {"Indicateur": labels.colonne(col)}
+        for a in annees:
+            ligne[str(a)] = fmt_valeur(valeur(fiche, col, a), labels.unite(col))
+            ligne[f"Médiane {a}"] = fmt_valeur(valeur(mediane, col, a), labels.unite(col))
+        lignes.append(ligne)
+    return pl.DataFrame(lignes, schema={k: pl.String for k in lignes[0]})
 
 
 FORMATION = {True: "A suivi une formation", False: "Pas de formation dans l'année", None: "Non renseigné"}
