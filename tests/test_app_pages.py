@@ -208,6 +208,9 @@ def test_bassins_side_by_side_and_projection(warehouse):
     assert shown["Salariés en insertion"][0] == "1"  # B03; C sent no salaries return
     assert shown["Taux de sortie dynamique"][0] == "—"  # no exit: 0 / 0
     assert shown["Taux de retour"] == (f"50,0{NNBSP}%", "0")  # 2024: B complete, C not; 2023: C complete, B not
+    # La Réunion's figure beside the basin's: 5 SIAE in 2024, 3 of them with their four returns
+    reunion = [c.value for c in at.caption if c.value.startswith("La Réunion")]
+    assert reunion[0] == "La Réunion : **5**" and f"La Réunion : **60,0{NNBSP}%**" in reunion
 
 
 def pd_null(v) -> bool:

@@ -317,17 +317,19 @@ def style_global() -> None:
 
 PROJECTION_CSS = """
 <style>
-/* Projection on a wall screen: no sidebar, no toolbar, large type, the whole width. */
+/* Projection on a wall screen: no sidebar, no toolbar, large type, the whole width. Sizes follow
+   the screen (vw, vh) so that two rows of four figures fit from 1280x720 to 1920x1080. */
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
-[data-testid="stMainBlockContainer"] { padding: 1.2rem 2.5rem 1rem 2.5rem; max-width: 100%; }
-[data-testid="stMain"] h1 { font-size: 3.4rem; line-height: 1.1; padding: 0 0 0.4rem 0; }
-[data-testid="stMetric"] { padding: 1.1rem 1.4rem; }
-[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { font-size: 1.9rem !important; line-height: 1.25; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 5.2rem !important; line-height: 1.1; }
-[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] p { font-size: 1.7rem !important; }
-[data-testid="stMetricDelta"] ~ div, [data-testid="stMetricDelta"] ~ div p { font-size: 1.5rem !important; }
-[data-testid="stCaptionContainer"] { font-size: 1.2rem; }
+[data-testid="stMainBlockContainer"] { padding: 0.8rem 2rem 0.5rem 2rem; max-width: 100%; }
+[data-testid="stMain"] h1 { font-size: min(2.6vw, 5vh); line-height: 1.1; padding: 0 0 0.2rem 0; }
+[data-testid="stMetric"] { padding: 0.6rem 1rem; }
+[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { font-size: min(1.35vw, 2.6vh) !important; line-height: 1.2; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: min(3.6vw, 7vh) !important; line-height: 1.1; }
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] p { font-size: min(1.2vw, 2.4vh) !important; }
+[data-testid="stMetricDelta"] ~ div, [data-testid="stMetricDelta"] ~ div p { font-size: min(1.1vw, 2.2vh) !important; }
+[data-testid="stCaptionContainer"] { font-size: min(1vw, 2vh); }
+[data-testid="stCaptionContainer"] strong { font-size: min(1.4vw, 2.8vh); color: #1F1F1F; }
 [data-testid="stButtonGroup"] button p { font-size: 1.6rem !important; }
 [data-testid="stButtonGroup"] button { min-height: 3.2rem; padding: 0 1.6rem; }
 </style>
@@ -336,6 +338,25 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 
 def mode_projection() -> None:
     st.html(PROJECTION_CSS)
+
+
+def chiffres_projection(f: Filters, terr: pl.DataFrame, departement: dict | None, cols: list[tuple[str, str]],
+                        *, par_ligne: int = 4) -> None:
+    """A basin's key figures for a CTA meeting, each with La Réunion's figure just under it.
+
+    `terr`: the basin over the years (queries.territoire(depuis=...)); `departement`: the
+    row of the whole island for the year."""
+    year, prev = (terr.filter(pl.col("annee") == a) for a in (f.annee, f.annee - 1))
+    if year.height != 1:
+        st.info(f"Aucune SIAE conventionnée en {f.annee} pour cette sélection.")
+        return
+    row, prev = year.row(0, named=True), prev.row(0, named=True) if prev.height == 1 else None
+    for start in range(0, len(cols), par_ligne):
+        for (col, sens), column in zip(cols[start:start + par_ligne], st.columns(par_ligne)):
+            metrique(col, row, prev, tendance=terr[col].to_list(), annee_prec=f.annee - 1 if prev else None,
+                     sens=sens, container=column)
+            if departement is not None:
+                column.caption(f"La Réunion : **{fmt_valeur(departement.get(col), labels.unite(col), court=True)}**")
 
 
 def fiche_et_mediane(fiche: pl.DataFrame, mediane: pl.DataFrame, cols: list[str], nom: str,
