@@ -10,7 +10,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from ui import acces, charts, data, export, labels
+from ui import acces, charts, data, export, francais, labels
 from ui.format import VIDE, arrondir, fmt_evolution, fmt_valeur
 from warehouse.scope import Filters
 
@@ -172,9 +172,10 @@ def tableau(t: export.Table, *, key: str, hauteur: int | str = "auto", vide: str
         config[fige]["pinned"] = True
     event = st.dataframe(shown, hide_index=True, column_config=config, height=hauteur, placeholder=VIDE,
                          key=f"grille_{key}" + (f"_{tour}" if tour else ""), on_select="rerun" if selection else "ignore",
-                         selection_mode="single-row")
+                         selection_mode=["single-row", "single-cell"])
     boutons_export(t, key=key)
-    rows = event.selection.rows if selection else []
+    # A click on any cell picks its row, as does the row's tick box.
+    rows = [*event.selection.rows, *(c[0] for c in event.selection.cells)] if selection else []
     return rows[0] if rows else None
 
 
@@ -313,6 +314,7 @@ GLOBAL_CSS = """
 
 def style_global() -> None:
     st.html(GLOBAL_CSS)
+    francais.installer()
 
 
 PROJECTION_CSS = """
@@ -321,11 +323,12 @@ PROJECTION_CSS = """
    the screen (vw, vh) so that two rows of four figures fit from 1280x720 to 1920x1080. */
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
-[data-testid="stMainBlockContainer"] { padding: 0.8rem 2rem 0.5rem 2rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] { padding: 0.4rem 2rem 0.3rem 2rem; max-width: 100%; }
+[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.45rem; }
 [data-testid="stMain"] h1 { font-size: min(2.6vw, 5vh); line-height: 1.1; padding: 0 0 0.2rem 0; }
 [data-testid="stMetric"] { padding: 0.6rem 1rem; }
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { font-size: min(1.35vw, 2.6vh) !important; line-height: 1.2; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: min(3.6vw, 7vh) !important; line-height: 1.1; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: min(3.6vw, 6vh) !important; line-height: 1.1; }
 [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] p { font-size: min(1.2vw, 2.4vh) !important; }
 [data-testid="stMetricDelta"] ~ div, [data-testid="stMetricDelta"] ~ div p { font-size: min(1.1vw, 2.2vh) !important; }
 [data-testid="stCaptionContainer"] { font-size: min(1vw, 2vh); }
