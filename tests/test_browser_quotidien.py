@@ -145,7 +145,7 @@ def test_the_same_value_in_a_table_a_metric_and_a_chart(page, app_url, seed):
     assert attendu_taux in textes_du_graphique(page, "Taux de réalisation des ETP")
     shot(page, "arrondi_bassins")
 
-    open_page(page, f"{app_url}/vue_ensemble?annee=2025&bassins=Est")
+    open_page(page, f"{app_url}/?annee=2025&bassins=Est")
     assert metrique(page, "ETP insertion") == attendu_etp
     assert metrique(page, "Taux de réalisation des ETP") == attendu_taux
     shot(page, "arrondi_vue_ensemble_est")
@@ -156,7 +156,7 @@ def test_the_same_value_in_a_table_a_metric_and_a_chart(page, app_url, seed):
 def test_the_filters_are_visible_without_scrolling_on_every_page(page, app_url):
     open_page(page, app_url)
     for spec in PAGES:
-        open_page(page, f"{app_url}/{spec.url_path}")
+        open_page(page, f"{app_url}/{'' if spec.default else spec.url_path}")
         for label in ("Année", "Types de SIAE", "Bassins d'emploi"):
             widget = page.locator('[data-testid="stSidebar"] [data-testid="stWidgetLabel"]', has_text=label).first
             box = widget.locator("xpath=..").bounding_box()
@@ -238,9 +238,9 @@ def test_no_english_word_anywhere(page, app_url):
 
 
 def test_every_type_chosen_gives_the_key_figures(page, app_url):
-    open_page(page, f"{app_url}/vue_ensemble?annee=2025")
+    open_page(page, f"{app_url}/?annee=2025")
     avant = metrique(page, "Salariés en insertion")
-    open_page(page, f"{app_url}/vue_ensemble?annee=2025&types=ACI&types=AI&types=EI&types=EITI&types=ETTI")
+    open_page(page, f"{app_url}/?annee=2025&types=ACI&types=AI&types=EI&types=EITI&types=ETTI")
     assert "sélection partielle" not in page.locator("body").inner_text()
     assert metrique(page, "Salariés en insertion") == avant
 
