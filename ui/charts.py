@@ -303,7 +303,9 @@ def siae_vs_mediane(fiche: pl.DataFrame, mediane: pl.DataFrame, col: str, *, nom
         "serie:N", title=None, sort=series, scale=alt.Scale(domain=series, range=[PRIMARY, MEDIAN]),
         legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400)))
     text = base.mark_text(dy=-8, fontSize=11).encode(text=alt.Text("valeur:Q", format=fmt))
-    return finish(bars + text, title=_title(label, sous_titre), height=300)
+    # A third of the page: a smaller title, so that "Taux de sortie en emploi durable" is not cut.
+    return finish(bars + text, title=alt.Title(label, subtitle=sous_titre or alt.Undefined, anchor="start",
+                                               fontSize=15), height=300)
 
 
 SORTIES_SIAE = {"emploi_durable": ("Emploi durable", PALETTE[2]), "autres_dynamiques": (
@@ -330,7 +332,8 @@ def sorties_siae(fiche: pl.DataFrame, *, sous_titre: str | None = None) -> alt.C
         tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip("categorie:N", title="Catégorie"),
                  alt.Tooltip("sorties:Q", title="Sorties", format=",.0f")])
     total = base.mark_text(dy=-8).encode(y=alt.Y("sum(sorties):Q"), text=alt.Text("sum(sorties):Q", format=",.0f"))
-    return finish(bars + total, title=_title("Sorties par catégorie", sous_titre), height=300)
+    return finish(bars + total, title=alt.Title("Sorties par catégorie", subtitle=sous_titre or alt.Undefined,
+                                                anchor="start", fontSize=15), height=300)
 
 
 def financement(df: pl.DataFrame, *, sous_titre: str | None = None) -> alt.Chart:
