@@ -21,8 +21,9 @@ import time
 import warnings
 
 import pytest
-from browser_helpers import (CHROMIUM, NAV, SCREENSHOTS, chromium, fixture_warehouse, free_port, nav_click, nav_titles,
-                             streamlit_server, wait_for_app)
+from browser_helpers import (CHROMIUM, NAV, SCREENSHOTS, chromium, free_port, nav_click, nav_titles, streamlit_server,
+                             wait_for_app)
+from conftest import fixture_warehouse
 
 pytest.importorskip("playwright.sync_api", reason="paquet playwright absent (requirements.txt)")
 with warnings.catch_warnings():  # it imports Authlib modules that Authlib says are deprecated
