@@ -53,7 +53,7 @@ def test_missing_is_a_dash(fn):
 
 def test_valeur_by_unit():
     assert fmt_valeur(3.45, "etp") == "3,5"
-    assert fmt_valeur(0.6, "pourcentage") == f"60{NNBSP}%"
+    assert fmt_valeur(0.6, "pourcentage") == f"60,0{NNBSP}%"  # a rate shows one decimal everywhere
     assert fmt_valeur(525000.0, "euros") == f"525{NNBSP}000{NNBSP}€"
     assert fmt_valeur(2_525_000.0, "euros", court=True) == f"2,5{NNBSP}M€"
     assert fmt_valeur(True, "booleen") == "oui"
@@ -87,3 +87,21 @@ def test_vega_locale_is_french():
     assert number["thousands"] == NNBSP
     assert number["currency"] == ["", f"{NNBSP}€"]
     assert VEGA_LOCALE["time"]["months"][7] == "août"
+
+
+def test_one_rounding_rule_half_away_from_zero():
+    """Tables (pre-rounded frames), metrics and chart labels round the same way: half away from
+    zero on the value as written, at the precision shown (issue #12: 170,86 read 170,8 in a table)."""
+    import polars as pl
+
+    from ui.format import arrondi, arrondir
+    assert fmt_valeur(170.86, "etp") == "170,9"
+    assert fmt_valeur(170.85, "etp") == "170,9"  # stored 170.8499…: as written, not as binary
+    assert fmt_valeur(22.65, "etp") == "22,7"
+    assert fmt_valeur(0.9337, "pourcentage") == f"93,4{NNBSP}%"
+    assert fmt_valeur(-2.5, "nombre") == "-3"
+    assert fmt_valeur(-0.04, "etp") == "0,0"  # never "-0,0"
+    assert arrondi(2.5, 0) == 3 and arrondi(-0.125, 2) == -0.13
+    df = arrondir(pl.DataFrame({"etp": [170.86, None], "taux": [0.9337, 0.93349], "n": ["a", "b"]}),
+                  {"etp": "etp", "taux": "pourcentage", "n": "texte"})
+    assert df.to_dicts() == [{"etp": 170.9, "taux": 0.934, "n": "a"}, {"etp": None, "taux": 0.933, "n": "b"}]

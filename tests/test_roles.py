@@ -89,8 +89,9 @@ def run_as(email: str | None, path: str | None = None, query: dict | None = None
 
 
 def text(at: AppTest) -> str:
-    parts = [str(getattr(e, "value", "")) for kind in ("title", "markdown", "caption", "info", "warning", "error")
-             for e in getattr(at, kind)]
+    parts = [str(getattr(e, "value", "")) for kind in ("title", "header", "subheader", "markdown", "caption", "info",
+                                                       "warning", "error") for e in getattr(at, kind)]
+    parts += [t.value.to_string() for t in at.table]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     parts += [d.value.to_string() if hasattr(d.value, "to_string") else str(d.value) for d in at.dataframe]
     return "\n".join(parts)
