@@ -17,11 +17,11 @@ THEMES: dict[str, tuple[str, ...]] = {
                  "financement_public", "montant", "ratio_public_ca", "ratio_public_ca_n1", "ratio_public_ca_n2",
                  "fonds_propres", "fonds_propres_pct_ca", "fonds_propres_pct_ca_n1", "fonds_propres_pct_ca_n2",
                  "cout_public_par_etp"),
+    "Retours": ("retour_structure", "retour_salaries", "retour_personnel", "retour_finances", "retour_complet",
+                "nb_retours_complets", "taux_retour", "nb_retours_salaries", "nb_retours_finances"),
     "Offre et besoin du territoire": ("demandeurs_emploi", "demandeurs_longue_duree", "beneficiaires_rsa",
                                       "population_15_64", "nb_salaries_rsa", "etp_conventionnes_pour_1000_de",
                                       "salaries_pour_1000_de", "salaries_rsa_pour_1000_rsa"),
-    "Retours": ("retour_structure", "retour_salaries", "retour_personnel", "retour_finances", "retour_complet",
-                "nb_retours_complets", "taux_retour", "nb_retours_salaries", "nb_retours_finances"),
 }
 
 
