@@ -64,7 +64,10 @@ for i, col in enumerate(HISTOIRE):
                                                            + fiche_siae.mediane_texte(mediane, "nb_sorties", f.annee)),
                            valeurs, key="fiche_sorties", vide="Sorties : aucune valeur (retour salariés non reçu).")
         else:
-            sous_titre = None if col in mediane.columns else "médiane du groupe non calculée"
+            secret = (f"_secret_{col}" in mediane.columns and mediane[col].drop_nulls().is_empty()
+                      and mediane[f"_secret_{col}"].drop_nulls().len() > 0)
+            sous_titre = ("médiane du groupe non calculée" if col not in mediane.columns
+                          else "médiane du groupe : secret" if secret else None)
             page.graphique(lambda c=col, st_=sous_titre: fiche_siae.siae_vs_mediane(
                 fiche, mediane, c, nom=ident["raison_sociale"], groupe=groupe, sous_titre=st_),
                 valeurs, key=f"fiche_{col}",
@@ -77,6 +80,8 @@ TABLE = ["nb_salaries", "nb_entrees", "nb_sorties", "nb_sorties_dynamiques", "nb
          "ratio_public_ca", "fonds_propres", "fonds_propres_pct_ca", "cout_public_par_etp"]
 st.subheader("Le détail")
 st.table(fiche_siae.fiche_par_annee(fiche, mediane, TABLE, annees), hide_index=True)
+if raison := fiche_siae.mediane_secrete(mediane):
+    st.caption(f"« secret » : médiane masquée ({raison}).")
 page.boutons_export(
     page.table_export(fiche_siae.fiche_et_mediane(fiche, mediane, TABLE, ident["raison_sociale"], groupe),
                       ["serie", "annee", *TABLE], "fiche_siae", f"Fiche SIAE : {ident['raison_sociale']}", f,

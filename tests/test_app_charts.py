@@ -192,3 +192,16 @@ def test_siae_sheet_chart_leaves_a_year_without_return_empty():
     rows = pl.DataFrame(next(iter(spec["datasets"].values())))
     assert rows.filter(pl.col("serie") == "A")["valeur"].to_list() == [56.0, 66.0]  # k€, rounded as shown
     assert [2023, 2024, 2025] in [d["scale"]["domain"] for d in _walk(spec) if "domain" in d.get("scale", {})]
+
+
+def test_siae_sheet_detail_says_secret_for_a_median_hidden_by_secrecy():
+    """A median hidden by statistical secrecy reads « secret », not "—" (which says unknown)."""
+    fiche = pl.DataFrame({"annee": [2023, 2024], "nb_salaries": [3, 2], "taux_emploi_durable": [1.0, 0.0]})
+    why = "secret statistique : médiane sur moins de 3 structures"
+    mediane = pl.DataFrame({"annee": [2023, 2024], "nb_salaries": [None, 4.0], "_secret_nb_salaries": [why, None],
+                            "taux_emploi_durable": [None, None], "_secret_taux_emploi_durable": [None, None]})
+    detail = fiche_siae.fiche_par_annee(fiche, mediane, ["nb_salaries", "taux_emploi_durable"], [2023, 2024])
+    assert detail.row(0) == ("Salariés en insertion", "3", "secret", "2", "4")
+    assert detail.row(1) == ("Taux de sortie en emploi durable", f"100,0{NNBSP}%", "—", f"0,0{NNBSP}%", "—")
+    assert fiche_siae.mediane_texte(mediane, "nb_salaries", 2023) == "secret en 2023"
+    assert fiche_siae.mediane_secrete(mediane) == why

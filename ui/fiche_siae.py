@@ -94,16 +94,29 @@ def fiche_et_mediane(fiche: pl.DataFrame, mediane: pl.DataFrame, cols: list[str]
     return pl.concat([a, b], how="diagonal_relaxed").sort(["annee", "serie"], descending=[True, False])
 
 
-def mediane_texte(mediane: pl.DataFrame, col: str, annee: int) -> str:
-    """The group's median of a column for a year, as shown ("—" when not computed)."""
+def _mediane(mediane: pl.DataFrame, col: str, annee: int) -> str:
+    """The group's median of a column for a year, as shown: « secret » when statistical secrecy
+    hides it (warehouse.diffusion.masquer_medianes), "—" when not computed."""
     row = mediane.filter(pl.col("annee") == annee)
-    value = row[col].item() if col in mediane.columns and row.height == 1 else None
-    return f"{fmt_valeur(value, labels.unite(col))} en {annee}"
+    if row.height == 1 and f"_secret_{col}" in mediane.columns and row[f"_secret_{col}"].item():
+        return "secret"
+    return fmt_valeur(row[col].item() if col in mediane.columns and row.height == 1 else None, labels.unite(col))
+
+
+def mediane_secrete(mediane: pl.DataFrame) -> str | None:
+    """Why a median of the group is hidden by statistical secrecy (the first reason), else None."""
+    raisons = [r for c in mediane.columns if c.startswith("_secret_") for r in mediane[c].to_list() if r]
+    return raisons[0] if raisons else None
+
+
+def mediane_texte(mediane: pl.DataFrame, col: str, annee: int) -> str:
+    """The group's median of a column for a year, as shown."""
+    return f"{_mediane(mediane, col, annee)} en {annee}"
 
 
 def fiche_par_annee(fiche: pl.DataFrame, mediane: pl.DataFrame, cols: list[str], annees: list[int]) -> pl.DataFrame:
     """The SIAE sheet's detail on screen: one line per indicator, the years as headers, each beside
-    the group's median ("—": no value, or no median computed for that indicator)."""
+    the group's median ("—": no value, or no median computed; « secret »: a median hidden)."""
     def valeur(df: pl.DataFrame, col: str, annee: int):
         row = df.filter(pl.col("annee") == annee)
         return row[col].item() if col in df.columns and row.height == 1 else None
@@ -113,6 +126,6 @@ def fiche_par_annee(fiche: pl.DataFrame, mediane: pl.DataFrame, cols: list[str],
         ligne = {"Indicateur": labels.colonne(col)}
         for a in annees:
             ligne[str(a)] = fmt_valeur(valeur(fiche, col, a), labels.unite(col))
-            ligne[f"Médiane {a}"] = fmt_valeur(valeur(mediane, col, a), labels.unite(col))
+            ligne[f"Médiane {a}"] = _mediane(mediane, col, a)
         lignes.append(ligne)
     return pl.DataFrame(lignes, schema={k: pl.String for k in lignes[0]})
