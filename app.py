@@ -8,6 +8,8 @@ st.set_page_config(page_title="Observatoire IAE", page_icon="📊", layout="wide
                    initial_sidebar_state="expanded")
 
 page.style_global()
+# The filters first in the sidebar, above the sign-in notices: visible without scrolling at 1366x768.
+haut_de_barre = st.sidebar.container()
 
 user = acces.porte()  # signs in, or stops the run with the reason
 specs = navigation.pages_for(user.role)
@@ -15,11 +17,12 @@ sections: dict[str, list] = {}
 for spec in specs:
     sections.setdefault(spec.section, []).append(
         st.Page(spec.path, title=spec.title, icon=spec.icon, default=spec.default))
-current = st.navigation(sections, expanded=True)  # all pages listed: no English "View 3 more"
+# In the page header: the sidebar keeps the filters at its top (see ui.navigation on the first paint).
+current = st.navigation(sections, position="top")
 current_spec = next(s for s in specs if s.title == current.title)
 
 try:
-    st.session_state[page.FILTRES_KEY] = filtres.afficher()
+    st.session_state[page.FILTRES_KEY] = filtres.afficher(haut_de_barre)
     missing = None if st.session_state[page.FILTRES_KEY] else data.MESSAGE_SANS_ENTREPOT
 except data.DonneesIndisponibles as exc:
     missing = str(exc)

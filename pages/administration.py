@@ -55,7 +55,7 @@ entrees = audit.read(db_path())
 if entrees.is_empty():
     st.caption("Aucune action enregistrée pour l'instant.")
 else:
-    types = st.multiselect("Actions", list(audit.EVENTS.values()), key="journal_types",
+    types = st.multiselect("Actions", list(audit.EVENTS.values()), key="journal_types", select_all=False, filter_mode=None,
                            placeholder="Toutes les actions")
     shown = entrees.filter(pl.col("evenement").is_in(types)) if types else entrees
     st.caption(f"{fmt_nombre(shown.height)} action(s), de la plus récente à la plus ancienne (fichier "

@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 
+import polars as pl
 import streamlit as st
 
 from ui import charts, data, labels, page
@@ -34,7 +35,9 @@ if projection:
     fb = replace(f, bassins=(bassin,))
     titre.title(f"Bassin {labels.bassin(bassin)} · {f.annee} · {labels.types_texte(f.types)}")
     premiere = data.lire("annees", fb)["annee"].min()
-    page.indicateurs_cles(fb, data.lire("territoire", fb, depuis=premiere), COMPARES)
+    reunion = data.lire("territoire", replace(f, bassins=())).filter(pl.col("annee") == f.annee)
+    page.chiffres_projection(fb, data.lire("territoire", fb, depuis=premiere),
+                             reunion.row(0, named=True) if reunion.height == 1 else None, COMPARES)
     st.caption(f"Évolution par rapport à {f.annee - 1}. Source : retours des SIAE, entrepôt "
                f"{data.libelle_version()}. " + page.NOTE_VIDE)
     st.stop()

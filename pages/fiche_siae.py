@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from documents import fiche_dialogue
-from ui import acces, attention, charts, data, filtres, labels, page
+from ui import acces, attention, data, fiche_siae, filtres, labels, page
 
 f = page.filtres()
 annuaire = data.lire("siae", replace(f, types=(), bassins=()))
@@ -16,9 +16,8 @@ st.title("Fiche SIAE")
 filtres.depuis_url("fiche_siret", "siret", noms)
 if len(noms) == 1 and "fiche_siret" not in st.session_state:
     st.session_state["fiche_siret"] = next(iter(noms))  # a structure's own sheet opens at once
-siret = st.selectbox("SIAE", list(noms), index=None, key="fiche_siret", format_func=noms.get,
-                     placeholder="Tapez une raison sociale, une commune ou un SIRET",
-                     help=f"Les SIAE conventionnées en {f.annee} (l'année choisie dans la barre latérale).")
+siret = page.choix_siae(noms, key="fiche_siret",
+                       aide=f"Les SIAE conventionnées en {f.annee} (l'année choisie dans la barre latérale).")
 filtres.vers_url("siret", siret)
 page.stop_si(siret is None, "Choisissez une SIAE ci-dessus, ou cliquez une ligne de la page Structures.")
 
@@ -45,30 +44,50 @@ CLES = [("etp_conventionnes", "off"), ("etp_insertion", "normal"), ("taux_realis
         ("ratio_public_ca", "off"), ("fonds_propres_pct_ca", "normal")]
 page.indicateurs_cles(f, fiche, CLES)
 
-st.subheader(f"{f.annee - 2} à {f.annee}, comparés à la médiane du groupe")
-st.caption(f"{groupe} : {n_groupe} SIAE en {f.annee}, la structure comprise. " + page.NOTE_VIDE)
-COMPARES = ["chiffre_affaires", "ratio_public_ca", "fonds_propres_pct_ca", "etp_insertion", "nb_sorties",
-            "taux_sortie_dynamique"]
+annees = list(range(f.annee - 2, f.annee + 1))
+st.subheader(f"{annees[0]} à {annees[-1]}, comparés à la médiane du groupe")
+sans_retour = [str(r["annee"]) for r in fiche.iter_rows(named=True)
+               if not any(r[c] for c in ("retour_salaries", "retour_personnel", "retour_finances"))]
+st.caption(f"{groupe} : {n_groupe} SIAE en {f.annee}, la structure comprise. "
+           + (f"**Aucun retour en {', '.join(sans_retour)}** : rien n'est tracé pour la structure "
+              f"{'cette année-là' if len(sans_retour) == 1 else 'ces années-là'}. " if sans_retour else "")
+           + "Une valeur manquante n'est pas tracée. " + page.NOTE_VIDE)
+# The structure's story at a glance: its public, its exits, its money, each beside its peers.
+HISTOIRE = ["nb_salaries", "nb_entrees", "sorties", "taux_emploi_durable", "chiffre_affaires", "financement_public",
+            "ratio_public_ca", "fonds_propres", "fonds_propres_pct_ca"]
 cols = st.columns(3)
-for i, col in enumerate(COMPARES):
+for i, col in enumerate(HISTOIRE):
     with cols[i % 3]:
-        page.graphique(lambda c=col: charts.siae_vs_mediane(fiche, mediane, c, nom=ident["raison_sociale"],
-                                                            groupe=groupe),
-                       fiche.drop_nulls(col), key=f"fiche_{col}",
-                       vide=f"{labels.colonne(col)} : aucune valeur de {f.annee - 2} à {f.annee} "
-                            "(retour non reçu).")
-page.lien_referentiel(COMPARES)
+        valeurs = fiche.drop_nulls("nb_sorties" if col == "sorties" else col)
+        if col == "sorties":
+            page.graphique(lambda: fiche_siae.sorties_siae(fiche, sous_titre="médiane du groupe : "
+                                                           + fiche_siae.mediane_texte(mediane, "nb_sorties", f.annee)),
+                           valeurs, key="fiche_sorties", vide="Sorties : aucune valeur (retour salariés non reçu).")
+        else:
+            secret = (f"_secret_{col}" in mediane.columns and mediane[col].drop_nulls().is_empty()
+                      and mediane[f"_secret_{col}"].drop_nulls().len() > 0)
+            sous_titre = ("médiane du groupe non calculée" if col not in mediane.columns
+                          else "médiane du groupe : secret" if secret else None)
+            page.graphique(lambda c=col, st_=sous_titre: fiche_siae.siae_vs_mediane(
+                fiche, mediane, c, nom=ident["raison_sociale"], groupe=groupe, sous_titre=st_),
+                valeurs, key=f"fiche_{col}",
+                vide=f"{labels.colonne(col)} : aucune valeur de {annees[0]} à {annees[-1]} (retour non reçu).")
+page.lien_referentiel([c for c in HISTOIRE if c != "sorties"] + ["nb_sorties"])
 
-TABLE = ["etp_conventionnes", "etp_insertion", "taux_realisation_etp", "nb_salaries", "nb_sorties",
-         "taux_sortie_dynamique", "taux_emploi_durable", "etp_permanents", "taux_encadrement", "chiffre_affaires",
-         "ratio_public_ca", "fonds_propres_pct_ca", "cout_public_par_etp"]
+TABLE = ["nb_salaries", "nb_entrees", "nb_sorties", "nb_sorties_dynamiques", "nb_sorties_emploi_durable",
+         "nb_sorties_neutres", "taux_sortie_dynamique", "taux_emploi_durable", "etp_conventionnes", "etp_insertion",
+         "taux_realisation_etp", "etp_permanents", "taux_encadrement", "chiffre_affaires", "financement_public",
+         "ratio_public_ca", "fonds_propres", "fonds_propres_pct_ca", "cout_public_par_etp"]
 st.subheader("Le détail")
-page.tableau(
-    page.table_export(page.fiche_et_mediane(fiche, mediane, TABLE, ident["raison_sociale"], groupe),
+st.table(fiche_siae.fiche_par_annee(fiche, mediane, TABLE, annees), hide_index=True)
+if raison := fiche_siae.mediane_secrete(mediane):
+    st.caption(f"« secret » : médiane masquée ({raison}).")
+page.boutons_export(
+    page.table_export(fiche_siae.fiche_et_mediane(fiche, mediane, TABLE, ident["raison_sociale"], groupe),
                       ["serie", "annee", *TABLE], "fiche_siae", f"Fiche SIAE : {ident['raison_sociale']}", f,
                       titres=(("serie", "Série"),), filtres=(("SIAE", f"{ident['raison_sociale']} ({siret})"),),
                       suffixe=(siret,)),
-    key="fiche", fige="serie")
+    key="fiche")
 
 # ---- Points d'attention, position parmi les pairs, fiche de dialogue de gestion ----
 # (ui/attention.py, warehouse/queries_attention.py, documents/fiche_dialogue.py)

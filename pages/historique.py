@@ -37,7 +37,7 @@ else:
             hauteur=grilles.hauteur(shown.height), vide="Aucun fichier refusé dans l'historique.")
 
         st.markdown("**Ce qu'a fait un chargement**")
-        choix = st.selectbox("Chargement à examiner", charges["load_id"].to_list(), key="chargement",
+        choix = st.selectbox("Chargement à examiner", charges["load_id"].to_list(), key="chargement", filter_mode=None,
                              format_func=lambda i: chargements.libelle_chargement(charges, i, "loaded_at", "file_name"))
         ligne = charges.filter(charges["load_id"] == choix).row(0, named=True)
         st.caption(chargements.resume_chargement(ligne))
@@ -89,7 +89,7 @@ else:
     else:
         with st.container(border=True):
             st.markdown("**Revenir à une version antérieure**")
-            numero = st.selectbox("Version à remettre en service", anciennes, key="version_a_restaurer",
+            numero = st.selectbox("Version à remettre en service", anciennes, key="version_a_restaurer", filter_mode=None,
                                   format_func=lambda n: versions.libelle_version_ligne(liste, n))
             nouvelle = int(liste["version"].max()) + 1
             confirme = st.checkbox(

@@ -67,15 +67,16 @@ else:
     filtre = st.session_state.get(page.FILTRES_KEY)
     defaut = filtre.annee if filtre and filtre.annee in annees else annees[0]
     c1, c2 = st.columns([1, 3])
-    annee = c1.selectbox("Année du retour", annees, index=annees.index(defaut), key="modele_annee")
+    annee = c1.selectbox("Année du retour", annees, index=annees.index(defaut), key="modele_annee", filter_mode=None)
     siae = data.lire("conventions", Filters(annee=int(annee)))
     if siae.is_empty():
         c2.info(f"Aucune SIAE conventionnée en {annee} dans votre périmètre.")
     else:
         noms = {r["siret"]: f"{r['raison_sociale']} — {r['nom_commune'] or labels.bassin(r['bassin'])} "
                             f"({labels.type_siae(r['type_siae'])}) · {r['siret']}" for r in siae.iter_rows(named=True)}
-        siret = c2.selectbox("Structure (SIAE conventionnées de l'année)", list(noms), key="modele_siae",
-                             format_func=noms.get)
+        with c2:
+            siret = page.choix_siae(noms, key="modele_siae", libelle="Structure (SIAE conventionnées de l'année)",
+                                    premiere=True)
         if data.scope_courant().voit_personnes_de(siret):
             st.download_button(f"⬇️ Télécharger le classeur {annee} pré-rempli (.xlsx)",
                                data=lambda: classeurs.classeur_prerempli(siret, int(annee)),

@@ -131,7 +131,7 @@ with onglets[3]:
                                       ("nb_erreurs", "nombre"), ("toujours_refuse", "booleen"))),
             key="refuses", hauteur=grilles.hauteur(refuses.height, 250))
         choix = st.selectbox(
-            "Voir le rapport du fichier", refuses["load_id"].to_list(), key="rapport_refus",
+            "Voir le rapport du fichier", refuses["load_id"].to_list(), key="rapport_refus", filter_mode=None,
             format_func=lambda i: chargements.libelle_chargement(refuses, i, "refuse_le"))
         lignes = data.lire("problemes", f, load_id=int(choix))
         rapports.grille_rapport(rapports.problemes_depuis(lignes), key="refus", nom=f"rapport_chargement_{choix}.csv",

@@ -12,7 +12,7 @@ page.entete("Référentiel des indicateurs", None,
 noms = list(catalogue.INDICATORS)
 c1, c2 = st.columns([3, 2])
 filtres.depuis_url("referentiel_indicateurs", "indicateurs", noms, multiple=True)
-choisis = c1.multiselect("Indicateurs", noms, key="referentiel_indicateurs", format_func=labels.colonne,
+choisis = c1.multiselect("Indicateurs", noms, key="referentiel_indicateurs", format_func=labels.colonne, **filtres.SANS_ANGLAIS,
                          placeholder="Tous les indicateurs")
 filtres.vers_url("indicateurs", choisis)
 texte = c2.text_input("Rechercher dans les définitions", key="recherche_referentiel",
@@ -26,15 +26,20 @@ st.caption(f"{len(fiches)} indicateur(s) sur {len(noms)}.")
 if not fiches:
     st.info("Aucun indicateur ne correspond à cette recherche.")
 
-cols = st.columns(2)
-for i, ind in enumerate(fiches):
-    with cols[i % 2].container(border=True):
-        st.markdown(f"**{ind.label}** — {ind.definition}")
-        st.caption(
-            f"**Formule** : {ind.formula}  \n**Unité** : {labels.unite_texte(ind.unit)} · **Source** : "
-            f"{', '.join(labels.source(s) for s in ind.sources)}  \n**Tables** : "
-            f"{', '.join(labels.vue(v) for v in ind.views)}"
-            + (f"  \n**Sur un territoire** : {ind.territoire}" if ind.territoire else ""))
+for theme in [*catalogue.THEMES, ""]:
+    du_theme = [i for i in fiches if catalogue.theme(i.name) == theme]
+    if not du_theme:
+        continue
+    st.subheader(theme or "Autres indicateurs")
+    cols = st.columns(2)
+    for i, ind in enumerate(du_theme):
+        with cols[i % 2].container(border=True):
+            st.markdown(f"**{ind.label}** — {ind.definition}")
+            st.caption(
+                f"**Formule** : {ind.formula}  \n**Unité** : {labels.unite_texte(ind.unit)} · **Source** : "
+                f"{', '.join(labels.source(s) for s in ind.sources)}  \n**Tables** : "
+                f"{', '.join(labels.vue(v) for v in ind.views)}"
+                + (f"  \n**Sur un territoire** : {ind.territoire}" if ind.territoire else ""))
 
 if fiches:
     page.boutons_export(page.referentiel_table(fiches), key="referentiel")

@@ -108,3 +108,31 @@ def wait_for_app(page, timeout_ms: int = 20_000) -> None:
                    '[data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]').length > 0""",
         timeout=timeout_ms)
     page.wait_for_timeout(400)  # charts (Vega) draw after the run ends
+
+
+# The navigation sits in the page header (app.py: st.navigation(position="top")), one menu per section.
+NAV = '[data-testid="stTopNav"]'
+NAV_SECTION = '[data-testid="stTopNavSection"]'
+NAV_LINK = '[data-testid="stTopNavDropdownLink"], [data-testid="stTopNavLink"]'
+
+
+def nav_titles(page) -> list[str]:
+    """Every page title the navigation offers, section by section (each menu opened in turn)."""
+    titles = []
+    for section in page.locator(NAV_SECTION).all():
+        section.click()
+        links = page.locator(NAV_LINK)
+        links.first.wait_for(state="visible", timeout=5_000)
+        titles += [t.split("\n")[-1].strip() for t in links.all_inner_texts()]
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(150)
+    return titles
+
+
+def nav_click(page, title: str) -> None:
+    """Open a page from the navigation, as a user does: its section's menu, then its title."""
+    from ui.navigation import PAGES
+
+    section = next(p.section for p in PAGES if p.title == title)
+    page.locator(NAV_SECTION, has_text=section).first.click()
+    page.locator(NAV_LINK, has_text=title).first.click()

@@ -1,4 +1,4 @@
-"""ui.charts: Altair builders, tested without Streamlit (French locale, titles, colours)."""
+"""ui.charts (and ui.fiche_siae's charts): Altair builders, tested without Streamlit (French locale, titles, colours)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import polars as pl
 import pytest
 
-from ui import charts
+from ui import charts, fiche_siae
 from ui.format import NNBSP
 
 TERR = pl.DataFrame({
@@ -49,7 +49,7 @@ def _built():
         charts.distribution_siae(pl.DataFrame({"raison_sociale": ["A", "B"], "cout_public_par_etp": [2.0e4, 1.5e4]}),
                                  "cout_public_par_etp"),
         charts.distribution_siae(MANY, "cout_public_par_etp"),
-        charts.siae_vs_mediane(TERR, TERR.with_columns(pl.col("nb_salaries") * 2), "nb_salaries", nom="SIAE A",
+        fiche_siae.siae_vs_mediane(TERR, TERR.with_columns(pl.col("nb_salaries") * 2), "nb_salaries", nom="SIAE A",
                                groupe="Médiane des ACI"),
     ]
 
@@ -174,3 +174,34 @@ def test_a_ten_year_trend_writes_only_its_first_and_last_values():
     three = charts.tendance(years.tail(3), "nb_salaries").to_dict()
     text = next(layer for layer in three["layer"] if layer["mark"]["type"] == "text")
     assert len(three["datasets"][text.get("data", three.get("data"))["name"]]) == 3
+
+
+def test_a_metric_trend_never_crosses_a_year_without_data():
+    """A missing year is no point to join: no trend line over it, nor when the year shown has no value."""
+    from ui.page import tendance_sans_trou
+
+    assert tendance_sans_trou([None, 5.5, 5.5, 6.0], 6.0) == [5.5, 5.5, 6.0]  # before the first return: left out
+    assert tendance_sans_trou([5.5, None, 6.0], 6.0) == []  # a gap: no line across it
+    assert tendance_sans_trou([5.5, 6.0, None], None) == []  # no return this year: no line at all
+
+
+def test_siae_sheet_chart_leaves_a_year_without_return_empty():
+    fiche = pl.DataFrame({"annee": [2023, 2024, 2025], "chiffre_affaires": [55_570.4, 66_012.0, None]})
+    mediane = pl.DataFrame({"annee": [2023, 2024, 2025], "chiffre_affaires": [128_744.0, 145_422.0, 153_192.0]})
+    spec = fiche_siae.siae_vs_mediane(fiche, mediane, "chiffre_affaires", nom="A", groupe="M").to_dict()
+    rows = pl.DataFrame(next(iter(spec["datasets"].values())))
+    assert rows.filter(pl.col("serie") == "A")["valeur"].to_list() == [56.0, 66.0]  # k€, rounded as shown
+    assert [2023, 2024, 2025] in [d["scale"]["domain"] for d in _walk(spec) if "domain" in d.get("scale", {})]
+
+
+def test_siae_sheet_detail_says_secret_for_a_median_hidden_by_secrecy():
+    """A median hidden by statistical secrecy reads « secret », not "—" (which says unknown)."""
+    fiche = pl.DataFrame({"annee": [2023, 2024], "nb_salaries": [3, 2], "taux_emploi_durable": [1.0, 0.0]})
+    why = "secret statistique : médiane sur moins de 3 structures"
+    mediane = pl.DataFrame({"annee": [2023, 2024], "nb_salaries": [None, 4.0], "_secret_nb_salaries": [why, None],
+                            "taux_emploi_durable": [None, None], "_secret_taux_emploi_durable": [None, None]})
+    detail = fiche_siae.fiche_par_annee(fiche, mediane, ["nb_salaries", "taux_emploi_durable"], [2023, 2024])
+    assert detail.row(0) == ("Salariés en insertion", "3", "secret", "2", "4")
+    assert detail.row(1) == ("Taux de sortie en emploi durable", f"100,0{NNBSP}%", "—", f"0,0{NNBSP}%", "—")
+    assert fiche_siae.mediane_texte(mediane, "nb_salaries", 2023) == "secret en 2023"
+    assert fiche_siae.mediane_secrete(mediane) == why

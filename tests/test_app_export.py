@@ -62,6 +62,10 @@ def test_xlsx_has_french_headers_number_formats_and_empty_unknowns():
     defs = [r[0].value for r in wb["Définitions"].iter_rows(min_row=2)]
     assert defs == ["Retour complet", "Salariés en insertion", "ETP insertion", "Taux de sortie dynamique",
                     "Chiffre d'affaires"]
+    # full precision in the file, and the sheet says how the screen rounds (issue #12)
+    precision = {r[0].value: r[4].value for r in wb["Définitions"].iter_rows(min_row=2)}
+    assert precision["ETP insertion"] == "au dixième (170,85 se lit 170,9) à l'écran ; ici sans arrondi"
+    assert "sans arrondi" in filtres["Précision"]
 
 
 def test_xlsx_reads_back_with_polars():

@@ -53,7 +53,7 @@ def test_missing_is_a_dash(fn):
 
 def test_valeur_by_unit():
     assert fmt_valeur(3.45, "etp") == "3,5"
-    assert fmt_valeur(0.6, "pourcentage") == f"60{NNBSP}%"
+    assert fmt_valeur(0.6, "pourcentage") == f"60,0{NNBSP}%"  # a rate shows one decimal everywhere
     assert fmt_valeur(525000.0, "euros") == f"525{NNBSP}000{NNBSP}€"
     assert fmt_valeur(2_525_000.0, "euros", court=True) == f"2,5{NNBSP}M€"
     assert fmt_valeur(True, "booleen") == "oui"
@@ -87,3 +87,49 @@ def test_vega_locale_is_french():
     assert number["thousands"] == NNBSP
     assert number["currency"] == ["", f"{NNBSP}€"]
     assert VEGA_LOCALE["time"]["months"][7] == "août"
+
+
+def test_one_rounding_rule_half_away_from_zero():
+    """Tables (pre-rounded frames), metrics and chart labels round the same way: half away from
+    zero on the value as written, at the precision shown (issue #12: 170,86 read 170,8 in a table)."""
+    import polars as pl
+
+    from ui.format import arrondi, arrondir
+    assert fmt_valeur(170.86, "etp") == "170,9"
+    assert fmt_valeur(170.85, "etp") == "170,9"  # stored 170.8499…: as written, not as binary
+    assert fmt_valeur(22.65, "etp") == "22,7"
+    assert fmt_valeur(0.9337, "pourcentage") == f"93,4{NNBSP}%"
+    assert fmt_valeur(-2.5, "nombre") == "-3"
+    assert fmt_valeur(-0.04, "etp") == "0,0"  # never "-0,0"
+    assert arrondi(2.5, 0) == 3 and arrondi(-0.125, 2) == -0.13
+    df = arrondir(pl.DataFrame({"etp": [170.86, None], "taux": [0.9337, 0.93349], "n": ["a", "b"]}),
+                  {"etp": "etp", "taux": "pourcentage", "n": "texte"})
+    assert df.to_dicts() == [{"etp": 170.9, "taux": 0.934, "n": "a"}, {"etp": None, "taux": 0.933, "n": "b"}]
+
+
+def test_a_column_with_secret_cells_shows_its_other_values_by_the_one_rounding_rule():
+    """Under statistical secrecy a column with a hidden cell is drawn as text (« secret »): its
+    visible cells still round half away from zero at the precision shown, as every other table:
+    170.85 ETP reads 170,9 (Python's format reads the binary 170.8499… as 170,8), 0.9335 reads
+    93,4 % (not 93,3 %), 2.5 persons 3."""
+    from streamlit.testing.v1 import AppTest
+
+    def app():
+        import polars as pl
+
+        from ui import export, page
+
+        why = "secret statistique : moins de 3 structures"
+        df = pl.DataFrame({"bassin": ["NORD", "SUD", "EST"], "etp_insertion": [170.85, None, 12.0],
+                           "_secret_etp_insertion": [None, why, None], "taux_sortie_dynamique": [0.9335, None, 0.5],
+                           "_secret_taux_sortie_dynamique": [None, why, None], "nb_salaries": [2.5, None, 4.0],
+                           "_secret_nb_salaries": [None, why, None]})
+        page.tableau(export.Table(df, ("bassin", "etp_insertion", "taux_sortie_dynamique", "nb_salaries"), "t",
+                                  "Test", diffusion=True), key="t")
+
+    at = AppTest.from_function(app, default_timeout=30).run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert list(shown["etp_insertion"]) == ["170,9", "secret", "12,0"]
+    assert list(shown["taux_sortie_dynamique"]) == [f"93,4{NNBSP}%", "secret", f"50,0{NNBSP}%"]
+    assert list(shown["nb_salaries"]) == ["3", "secret", "4"]

@@ -19,7 +19,7 @@ from conftest import fixture_warehouse
 from streamlit.testing.v1 import AppTest
 
 from ui import labels
-from ui.format import NNBSP, fmt_valeur
+from ui.format import NNBSP, arrondir, fmt_valeur
 from ui.navigation import PAGES
 from warehouse.db import connect_read
 
@@ -121,8 +121,8 @@ def test_default_year_is_the_latest_with_returns(warehouse):
     # by hand (tests/test_indicateurs.py): 5 SIAE, 5 employees, 3 complete returns of 5
     assert shown["Nombre de SIAE"] == ("5", "+1")
     assert shown["Salariés en insertion"] == ("5", "-2")
-    assert shown["Taux de retour"] == (f"60{NNBSP}%", f"+10,0{NNBSP}pts")
-    assert shown["Financement public / CA"][0] == f"35{NNBSP}%"  # 182 000 / 525 000
+    assert shown["Taux de retour"] == (f"60,0{NNBSP}%", f"+10,0{NNBSP}pts")
+    assert shown["Financement public / CA"][0] == f"34,7{NNBSP}%"  # 182 000 / 525 000
 
 
 def test_each_filter_changes_the_figures(warehouse):
@@ -136,11 +136,11 @@ def test_each_filter_changes_the_figures(warehouse):
     row = territoire(warehouse, 2023, "NORD")
     assert metrics(at)["Salariés en insertion"][0] == "4"
     assert metrics(at)["Taux de sortie dynamique"][0] == fmt_valeur(row["taux_sortie_dynamique"], "pourcentage")
-    assert metrics(at)["Taux de sortie dynamique"][0] == f"67{NNBSP}%"  # (1 + 1) / 3
+    assert metrics(at)["Taux de sortie dynamique"][0] == f"66,7{NNBSP}%"  # (1 + 1) / 3
 
     at.sidebar.multiselect(key="types").set_value(["ETTI"]).run()
     assert metrics(at)["Salariés en insertion"][0] == "1"  # E01
-    assert metrics(at)["Taux de réalisation des ETP"][0] == f"100{NNBSP}%"
+    assert metrics(at)["Taux de réalisation des ETP"][0] == f"100,0{NNBSP}%"
 
 
 def test_several_basins_show_one_row_per_basin(warehouse):
@@ -207,7 +207,10 @@ def test_bassins_side_by_side_and_projection(warehouse):
     assert at.title[0].value.startswith("Bassin Sud · 2024")
     assert shown["Salariés en insertion"][0] == "1"  # B03; C sent no salaries return
     assert shown["Taux de sortie dynamique"][0] == "—"  # no exit: 0 / 0
-    assert shown["Taux de retour"] == (f"50{NNBSP}%", "0")  # 2024: B complete, C not; 2023: C complete, B not
+    assert shown["Taux de retour"] == (f"50,0{NNBSP}%", "0")  # 2024: B complete, C not; 2023: C complete, B not
+    # La Réunion's figure beside the basin's: 5 SIAE in 2024, 3 of them with their four returns
+    reunion = [c.value for c in at.caption if c.value.startswith("La Réunion")]
+    assert reunion[0] == "La Réunion : **5**" and f"La Réunion : **60,0{NNBSP}%**" in reunion
 
 
 def pd_null(v) -> bool:
@@ -235,10 +238,13 @@ def test_fiche_siae_from_a_link():
     assert at.header[0].value == "Jardins du Nord"
     shown = metrics(at)
     assert shown["Chiffre d'affaires"] == (f"150{NNBSP}000{NNBSP}€", f"+30{NNBSP}000{NNBSP}€")
-    assert shown["Financement public / CA"][0] == f"53{NNBSP}%"  # 80 000 / 150 000
-    detail = at.dataframe[0].value
-    assert list(detail["annee"]) == [2024, 2024, 2023, 2023, 2022, 2022]
-    assert set(detail["serie"]) == {"Jardins du Nord", "Médiane des ACI du bassin Nord"}
+    assert shown["Financement public / CA"][0] == f"53,3{NNBSP}%"  # 80 000 / 150 000
+    # the detail says the years, each beside the group's median (issue #12: not "n-2", "n-1")
+    detail = at.table[0].value
+    assert list(detail.columns) == ["Indicateur", "2022", "Médiane 2022", "2023", "Médiane 2023", "2024",
+                                    "Médiane 2024"]
+    ca = detail[detail["Indicateur"] == "Chiffre d'affaires"].iloc[0]
+    assert ca["2024"] == ca["Médiane 2024"] == f"150{NNBSP}000{NNBSP}€"  # alone in its group
     assert "1 SIAE en 2024" in " ".join(c.value for c in at.caption)
 
 
@@ -304,6 +310,22 @@ def test_referentiel_lists_the_catalogue_and_follows_links():
     assert "2 indicateur(s)" in linked.caption[1].value
 
 
+def test_referentiel_grouped_by_theme_with_formulas_in_words():
+    """The glossary reads by theme, every indicator in one theme, and no formula names a column
+    or a code (issue #12: "etp_conventionnes de la convention", "EMPLOI_DURABLE")."""
+    from warehouse import catalogue
+
+    themes = [n for names in catalogue.THEMES.values() for n in names]
+    assert sorted(themes) == sorted(catalogue.INDICATORS)  # each once
+    at = run("pages/referentiel.py")
+    assert [h.value for h in at.subheader][:6] == ["Structures et conventions", "Publics et bénéficiaires",
+                                                   "Sorties", "Personnel permanent", "Finances", "Retours"]
+    for ind in catalogue.INDICATORS.values():
+        assert not re.search(r"[A-Za-z]+_[A-Za-z]+|[A-Z]{5,}", ind.formula), (ind.name, ind.formula)
+        assert not re.search(r"[A-Za-z]+_[A-Za-z]+|[A-Z]{5,}", ind.territoire), (ind.name, ind.territoire)
+    assert catalogue.INDICATORS["etp_conventionnes"].formula == "ETP conventionnés inscrits dans la convention de l'année"
+
+
 INDICATOR_PAGES = ["pages/vue_ensemble.py", "pages/bassins.py", "pages/structures.py", "pages/publics.py",
                    "pages/personnel.py", "pages/finances.py"]
 
@@ -357,8 +379,11 @@ def test_page_table_frames_are_the_view_rows(warehouse):
     finally:
         con.close()
     assert grid["siret"].to_list() == view["siret"].to_list()
+    shown = arrondir(view, {c: labels.unite(c) for c in view.columns})  # rounded as shown, one rule
     for col in ("chiffre_affaires", "ratio_public_ca", "taux_sortie_dynamique", "etp_insertion"):
-        assert grid[col].to_list() == pytest.approx(view[col].to_list(), nan_ok=True), col
+        assert grid[col].to_list() == pytest.approx(shown[col].to_list(), nan_ok=True), col
+    # by hand: B's public funding 80 000 over 150 000 of turnover, 0.5333… shown as 53,3 %
+    assert 0.533 in grid["ratio_public_ca"].to_list()
 
 
 def test_a_new_load_shows_at_the_next_rerun_without_restart(tmp_path):
@@ -384,3 +409,20 @@ def test_a_new_load_shows_at_the_next_rerun_without_restart(tmp_path):
         assert not at.exception
         assert metrics(at)["Nombre de SIAE"][0] == "6"
         assert "version 2" in " ".join(c.value for c in at.sidebar.caption)
+
+
+def test_every_type_or_basin_chosen_is_no_filter(warehouse):
+    """Choosing all five types (or all four basins) shows the overview's key figures, the same as
+    no choice at all, not the per-group table of a partial selection (issue #12)."""
+    at = run()
+    sans = metrics(at)
+    multi = at.sidebar.multiselect(key="types")
+    at = multi.set_value(["ACI", "AI", "EI", "EITI", "ETTI"]).run()
+    assert not any("sélection partielle" in i.value for i in at.info)
+    assert metrics(at) == sans and sans["Nombre de SIAE"][0] == "5"
+    assert at.session_state["_filtres"].types == ()
+    bassins = at.sidebar.multiselect(key="bassins")
+    at = bassins.set_value(["EST", "NORD", "OUEST", "SUD"]).run()
+    assert metrics(at) == sans and at.session_state["_filtres"].bassins == ()
+    at = at.sidebar.multiselect(key="types").set_value(["ACI", "EI"]).run()  # a partial choice still filters
+    assert at.session_state["_filtres"].types == ("ACI", "EI")

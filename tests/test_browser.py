@@ -11,7 +11,7 @@ import re
 
 import polars as pl
 import pytest
-from browser_helpers import CHROMIUM, SCREENSHOTS, chromium, streamlit_server, wait_for_app
+from browser_helpers import CHROMIUM, SCREENSHOTS, chromium, nav_click, streamlit_server, wait_for_app
 from conftest import fixture_warehouse
 
 from ui.format import NNBSP
@@ -54,7 +54,7 @@ def open_page(page, url: str) -> None:
 
 def go_to(page, spec) -> None:
     """Open a page the way a user does, from the sidebar (no reload: faster than page.goto)."""
-    page.locator('[data-testid="stSidebarNav"] a', has_text=spec.title).first.click()
+    nav_click(page, spec.title)
     page.wait_for_function("t => { const h = document.querySelector('[data-testid=\"stMain\"] h1');"
                            " return h && h.innerText.trim() === t; }", arg=spec.title, timeout=WAIT)
     wait_for_app(page, WAIT)
@@ -136,7 +136,7 @@ def test_a_filter_changes_the_numbers_and_the_link(page, app_url):
     shared = page.url
 
     # the filters follow the user to another page, in the URL too
-    page.locator('[data-testid="stSidebarNav"] a', has_text="Finances").click()
+    nav_click(page, "Finances")
     page.wait_for_function("() => location.pathname.endsWith('/finances')", timeout=WAIT)
     wait_for_app(page, WAIT)
     assert "annee=2023" in page.url and "bassins=Nord" in page.url

@@ -21,7 +21,8 @@ import time
 import warnings
 
 import pytest
-from browser_helpers import CHROMIUM, SCREENSHOTS, chromium, free_port, streamlit_server, wait_for_app
+from browser_helpers import (CHROMIUM, NAV, SCREENSHOTS, chromium, free_port, nav_click, nav_titles, streamlit_server,
+                             wait_for_app)
 from conftest import fixture_warehouse
 
 pytest.importorskip("playwright.sync_api", reason="paquet playwright absent (requirements.txt)")
@@ -153,11 +154,11 @@ def sidebar(page) -> str:
 
 
 def nav(page) -> list[str]:
-    return [t.strip() for t in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()]
+    return nav_titles(page)
 
 
 def go_to(page, title: str) -> None:
-    page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
+    nav_click(page, title)
     page.wait_for_function("t => { const h = document.querySelector('[data-testid=\"stMain\"] h1');"
                            " return h && h.innerText.includes(t); }", arg=title, timeout=WAIT)
     wait_for_app(page, WAIT)
@@ -194,7 +195,7 @@ def test_before_sign_in_only_the_button(page, app):
     url, _ = app
     page.goto(url + "/structures")
     page.get_by_role("button", name="Se connecter").wait_for(timeout=WAIT)
-    assert page.locator('[data-testid="stSidebarNav"] a').count() == 0
+    assert page.locator(NAV).count() == 0
     assert page.locator('[data-testid="stMetric"]').count() == 0
     assert_clean(page, "avant connexion")
 
@@ -259,7 +260,7 @@ def test_an_account_without_a_role_gets_a_french_refusal(page, app):
     main = page.locator('[data-testid="stMain"]').inner_text()
     assert "Accès non autorisé" in main
     assert "inconnu@example.org" in main and "n'a pas de rôle dans l'Observatoire" in main
-    assert page.locator('[data-testid="stSidebarNav"] a').count() == 0
+    assert page.locator(NAV).count() == 0
     assert page.locator('[data-testid="stMetric"]').count() == 0
     assert_clean(page, "sans rôle")
     shot(page, "sans_role")
@@ -272,7 +273,7 @@ def test_an_account_without_an_email_claim_gets_a_french_explanation(page, app):
     assert "Accès non autorisé" in main
     assert "adresse électronique" in main and "jeton d'identité" in main
     assert "utilisateur inconnu" not in main
-    assert page.locator('[data-testid="stSidebarNav"] a').count() == 0
+    assert page.locator(NAV).count() == 0
     assert_clean(page, "sans adresse")
     shot(page, "sans_courriel")
 
@@ -311,6 +312,6 @@ def test_one_audit_line_per_sign_in_not_per_page_load(page, app):
     page.wait_for_url(lambda u: not u.startswith(url), timeout=WAIT)
     page.get_by_role("button", name="End session").click()
     page.get_by_role("button", name="Se connecter").wait_for(timeout=WAIT)
-    assert page.locator('[data-testid="stSidebarNav"] a').count() == 0
+    assert page.locator(NAV).count() == 0
     sign_in(page, url, "agent")
     assert wait_for_sign_ins(link, email, before + 2) == before + 2

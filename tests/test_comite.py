@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import openpyxl
@@ -87,7 +88,8 @@ def test_cli_writes_both_files_with_the_views_figures(seed, tmp_path):
                                    "taux_sortie_dynamique": "pourcentage"}[col]) in text, col
     # French format as printed: a narrow no-break space between thousands and before %
     assert f"{n['nb_salaries'] // 1000}\u202f{n['nb_salaries'] % 1000:03d}" in text
-    assert f"{round(n['taux_sortie_dynamique'] * 100)}\u202f%" in text
+    taux = Decimal(repr(n["taux_sortie_dynamique"] * 100)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    assert f"{taux}".replace(".", ",") + "\u202f%" in text  # one decimal, half away from zero
     assert fmt_valeur(dep["nb_salaries"], "nombre") in text  # the department beside the basin
     assert "Page 1 / " in text and "Ce qui a changé depuis le dernier comité (01/01/2025)" in text
 
@@ -319,4 +321,4 @@ def test_page_committee_gets_its_basins_only_under_secrecy(app):
     # secret, so no amount shows as "changed"; the count of complete returns is no secret.
     indicateurs = at.dataframe[1].value
     assert list(indicateurs["libelle"]) == ["Retours complets", "Taux de retour"]
-    assert list(indicateurs["apres"]) == ["1", "50 %"]
+    assert list(indicateurs["apres"]) == ["1", "50,0 %"]

@@ -254,7 +254,7 @@ def test_chart_draws_the_realised_line_and_the_targets():
     assert spec["title"]["text"] == "Taux de sortie dynamique"
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["line", "line", "point", "text"]
     assert spec["layer"][1]["mark"]["strokeDash"] == [6, 4]  # the target, dashed
-    assert spec["layer"][0]["encoding"]["y"]["axis"]["format"] == ".0%"
+    assert spec["layer"][0]["encoding"]["y"]["axis"]["format"] == ".1~%"  # a tenth of a point, none when round
     colour = spec["layer"][0]["encoding"]["color"]["scale"]
     assert colour["domain"] == ["Réalisé", "Cible"] and colour["range"] == [charts.PRIMARY, charts.CIBLE]
     [values] = spec["datasets"].values()  # a year without a value is left out, not drawn as 0
@@ -289,13 +289,13 @@ def test_page_for_admin_shows_each_objective_in_its_unit():
     nord = axe_1.row(0, named=True)
     assert (nord["territoire"], nord["indicateur_libelle"], nord["cible_texte"], nord["realise_texte"],
             nord["ecart_texte"], nord["statut_texte"]) == (
-        "Nord · tous types", "Taux de sortie dynamique", f"≥ 60{NNBSP}%", f"50{NNBSP}%", f"-10,0{NNBSP}pts",
+        "Nord · tous types", "Taux de sortie dynamique", f"≥ 60,0{NNBSP}%", f"50,0{NNBSP}%", f"-10,0{NNBSP}pts",
         "❌ non atteint")
     mutualisees = axe_1.filter(pl.col("indicateur_libelle") == "Nombre d'actions mutualisées").row(0, named=True)
     assert (mutualisees["cible_texte"], mutualisees["realise_texte"], mutualisees["ecart_texte"]) == ("≥ 4", "5", "+1")
     assert mutualisees["mesure"].startswith("saisi par tests le ")  # who loaded the plan, from the load log
     sud = axe_2.row(0, named=True)
-    assert (sud["cible_texte"], sud["realise_texte"], sud["statut_texte"]) == (f"≤ 30{NNBSP}%", f"28{NNBSP}%",
+    assert (sud["cible_texte"], sud["realise_texte"], sud["statut_texte"]) == (f"≤ 30,0{NNBSP}%", f"27,8{NNBSP}%",
                                                                                 "✅ atteint")
     keys = {b.key for b in at.get("download_button")}
     assert {"xlsx_plan_action", "csv_plan_action"} <= keys

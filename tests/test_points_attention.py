@@ -239,7 +239,7 @@ def test_page_admin_sees_every_flagged_structure_most_points_first(app):
     assert comptes.loc["ETP sous-réalisés", "Nord"] == 1
     detail = at.dataframe[2].value
     bellepierre = detail[detail["siret"] == BELLEPIERRE].set_index("regle_libelle")["valeur_texte"].to_dict()
-    assert bellepierre == {"Forte baisse du chiffre d'affaires": "-50\u202f%",
+    assert bellepierre == {"Forte baisse du chiffre d'affaires": "-50,0\u202f%",
                            "Fonds propres négatifs trois ans de suite": "-3\u202f000\u202f€"}
     # filter by rule: only the missing returns
     at.multiselect(key="attention_regles").set_value(["RETOUR_MANQUANT"]).run()
@@ -264,7 +264,7 @@ def test_page_filters_type_and_basin_of_the_sidebar(app):
 def test_fiche_siae_shows_points_strip_and_offers_the_sheet(app):
     at = run_as("admin@ddets.gouv.fr", "pages/fiche_siae.py", query={"siret": BELLEPIERRE})
     shown = " ".join(m.value for m in at.markdown)
-    assert "Forte baisse du chiffre d'affaires** : -50\u202f%" in shown
+    assert "Forte baisse du chiffre d'affaires** : -50,0\u202f%" in shown
     assert "Fonds propres négatifs trois ans de suite** : -3\u202f000\u202f€ (seuil : 0\u202f€)" in shown
     assert "📄 Fiche du dialogue de gestion 2024 (PDF)" in [c.proto.label for c in at.get("download_button")]
 
@@ -326,9 +326,9 @@ def test_dialogue_sheet_pdf(link, tmp_path):
     assert "Jardins de Bellepierre" in text and "Dialogue de gestion 2024" in text
     # the view's figures, formatted: CA 100 000 €, ratio 10 %, fonds propres -3 000 €; ACI medians
     # of the ratio: NORD 0.1..0.5 -> 30 %, department 0.1..1.0 -> 55 %; 0.1 is in the first quartile
-    assert "Financement public / CA — — 10 % 30 % 55 % 1er quartile" in flat.replace("\u202f", " ")
+    assert "Financement public / CA — — 10,0 % 30,0 % 55,0 % 1er quartile" in flat.replace("\u202f", " ")
     assert "Chiffre d'affaires — — 100 000 €" in flat.replace("\u202f", " ")
-    assert "Forte baisse du chiffre d'affaires : -50 % (seuil : -30 %)" in flat.replace("\u202f", " ").replace("\xa0", " ")
+    assert "Forte baisse du chiffre d'affaires : -50,0 % (seuil : -30,0 %)" in flat.replace("\u202f", " ").replace("\xa0", " ")
     assert "Fonds propres négatifs trois ans de suite : -3 000 € (seuil : 0 €)" in flat.replace("\u202f", " ").replace("\xa0", " ")
     assert "Page 1 / 2" in text and "Page 2 / 2" in text
     assert "Sources : registre des conventions" in flat.replace("\xa0", " ") and "version 2 du 01/12/2026" in flat
@@ -391,6 +391,6 @@ def test_strip_places_the_year_and_the_move_from_the_year_before():
     bande = attention.bande_pairs(pl.DataFrame(rows), 2024)
     r = bande.filter(pl.col("groupe") == "DEPARTEMENT").row(0, named=True)
     assert (r["position"], r["position_n1"]) == pytest.approx((2.5, 0.5))
-    assert (r["valeur"], r["valeur_n1"], r["quartile"]) == ("50\u202f%", "15\u202f%", "3e quartile (médiane à Q3)")
+    assert (r["valeur"], r["valeur_n1"], r["quartile"]) == ("50,0\u202f%", "15,0\u202f%", "3e quartile (médiane à Q3)")
     assert r["ligne"] == "Financement public / CA · département"
     assert bande.height == 2  # the other indicators have no row in this frame

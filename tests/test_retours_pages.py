@@ -115,7 +115,7 @@ def nb_salaries(link: Path, annee: int = 2024) -> int:
 
 def test_quality_page_matrix_counts_and_chase_list(fixe):
     at = run("pages/qualite.py")
-    assert metrics(at) == {"Taux de retour": f"60{NNBSP}%", "Retours reçus sur 20": "15", "Retours manquants": "5",
+    assert metrics(at) == {"Taux de retour": f"60,0{NNBSP}%", "Retours reçus sur 20": "15", "Retours manquants": "5",
                            "Retours refusés": "0", "SIAE à relancer": "2"}
     matrice = grille(at, "personnel_permanent")
     assert matrice.columns == ["raison_sociale", "structure", "salaries_insertion", "personnel_permanent", "finances",
@@ -157,7 +157,7 @@ def test_quality_page_follows_the_global_filters(fixe):
     at.sidebar.multiselect(key="types").set_value([]).run()
     at.sidebar.selectbox(key="annee").set_value(2022).run()
     assert metrics(at)["Retours reçus sur 8"] == "8"  # 2022: A and B sent everything
-    assert metrics(at)["Taux de retour"] == f"100{NNBSP}%"
+    assert metrics(at)["Taux de retour"] == f"100,0{NNBSP}%"
 
 
 # ---------- Importer des retours ----------
@@ -197,7 +197,7 @@ def test_a_good_file_loads_and_every_page_shows_it_without_restart(entrepot):
     assert metrics(at)["Salariés en insertion"] == "6"
     run("pages/qualite.py", at)
     assert metrics(at)["Retours reçus sur 20"] == "16"
-    assert metrics(at)["Taux de retour"] == f"80{NNBSP}%"
+    assert metrics(at)["Taux de retour"] == f"80,0{NNBSP}%"
     assert metrics(at)["SIAE à relancer"] == "1"
     assert "Chargement de fichiers" in audit.read(entrepot)["evenement"].to_list()
 

@@ -89,8 +89,9 @@ def run_as(email: str | None, path: str | None = None, query: dict | None = None
 
 
 def text(at: AppTest) -> str:
-    parts = [str(getattr(e, "value", "")) for kind in ("title", "markdown", "caption", "info", "warning", "error")
-             for e in getattr(at, kind)]
+    parts = [str(getattr(e, "value", "")) for kind in ("title", "header", "subheader", "markdown", "caption", "info",
+                                                       "warning", "error") for e in getattr(at, kind)]
+    parts += [t.value.to_string() for t in at.table]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     parts += [d.value.to_string() if hasattr(d.value, "to_string") else str(d.value) for d in at.dataframe]
     return "\n".join(parts)
@@ -431,3 +432,26 @@ def test_people_in_a_prefilled_workbook_for_the_state_and_the_structure_itself_o
     # A structure asking for another one's workbook (by calling the page's function) gets nobody.
     assert prefilled_people("direction@siae-b.re", C, monkeypatch) == {"salaries_insertion": [],
                                                                        "personnel_permanent": []}
+
+
+def test_committee_picks_one_type_and_one_basin_even_from_a_link_naming_every_type(link):
+    """Under statistical secrecy the widgets take one value: a link naming every type keeps the
+    first (Streamlit drops the others from the bound widget), it is not read as "every type = no
+    filter"; one basin of the list chosen filters on it; the widgets stay in French (no "Select all")."""
+    at = run_as("cta.sud@example.org", query={"annee": "2024", "types": ["ACI", "AI", "EI", "ETTI"],
+                                              "bassins": "Sud"})
+    assert not at.exception
+    assert at.session_state["_filtres"].types == ("ACI",) and at.session_state["_filtres"].bassins == ("SUD",)
+    for key in ("types", "bassins"):
+        widget = at.sidebar.multiselect(key=key)
+        assert widget.proto.max_selections == 1 and widget.proto.select_all == 0  # 0: never shown
+    assert "🔒 Secret statistique" in " ".join(c.value for c in at.sidebar.caption)
+
+
+def test_every_option_chosen_is_no_filter_also_with_a_single_option():
+    """A scope offering one basin: choosing it is the whole scope, no filter (ui.filtres)."""
+    from ui.filtres import sans_filtre_si_tout
+
+    assert sans_filtre_si_tout(["SUD"], ["SUD"]) == ()
+    assert sans_filtre_si_tout(["SUD"], ["NORD", "SUD"]) == ("SUD",)
+    assert sans_filtre_si_tout([], ["SUD"]) == ()

@@ -18,7 +18,7 @@ from altair import utils
 from altair.utils.schemapi import debug_mode
 
 from ui import labels
-from ui.format import VEGA_FORMAT, VEGA_LOCALE, VIDE, fmt_nombre
+from ui.format import DECIMALES_MILLIONS, VEGA_FORMAT, VEGA_LOCALE, VIDE, arrondir, fmt_nombre
 
 # Heights are the whole chart's (title, axes and legend included): Streamlit fits Vega-Lite
 # charts to their container ("fit-x fit-y"), so a height of 200 left an 80-pixel plot.
@@ -38,17 +38,23 @@ def _fmt(unit: str) -> str:
 
 def _axis_fmt(unit: str) -> str:
     """Axis ticks: no trailing ",0" on round ETP values."""
-    return {"etp": ",.1~f", "decimal": ",.1~f"}.get(unit, _fmt(unit))
+    return {"etp": ",.1~f", "decimal": ",.1~f", "pourcentage": ".1~%"}.get(unit, _fmt(unit))
 
 
-def _axis(unit: str, **kw) -> alt.Axis:
+def _arrondi(df: pl.DataFrame, col: str, unit: str | None = None) -> pl.DataFrame:
+    """Values drawn and written as the tables and metrics show them (ui.format.arrondir):
+    Vega's formats round the binary value, so 170.85 would read 170,8 here and 170,9 there."""
+    return arrondir(df, {col: unit or labels.unite(col)})
+
+
+def axe(unit: str, **kw) -> alt.Axis:
     """An axis in the unit's format; counts tick on whole numbers only (never "0, 0, 1, 1")."""
     if unit == "nombre":
         kw.setdefault("tickMinStep", 1)
     return alt.Axis(format=_axis_fmt(unit), **kw)
 
 
-def _room(values, factor: float = 1.2) -> alt.Scale:
+def marge(values, factor: float = 1.2) -> alt.Scale:
     """A quantitative scale with room at the end of the longest bar for its value."""
     vals = [v for v in values if v is not None]
     top = max(vals, default=0)
@@ -63,7 +69,8 @@ def _millions(data: pl.DataFrame, col: str) -> tuple[pl.DataFrame, str, str, str
     """
     vals = data[col].drop_nulls()
     if labels.unite(col) == "euros" and len(vals) and vals.abs().max() >= 1_000_000:
-        return data.with_columns((pl.col(col) / 1_000_000).alias(f"{col}_m")), f"{col}_m", ",.1f", "\u202fM€"
+        data = arrondir(data.with_columns((pl.col(col) / 1_000_000).alias(f"{col}_m")), {f"{col}_m": "decimal"})
+        return data, f"{col}_m", f",.{DECIMALES_MILLIONS}f", "\u202fM€"
     return data, col, _fmt(labels.unite(col)), ""
 
 
@@ -169,12 +176,12 @@ def tendance(df: pl.DataFrame, col: str, *, sous_titre: str | None = None, grand
     only over a long period; every value is in the tooltips)."""
     unit = labels.unite(col)
     label = labels.colonne(col)
-    data = df.select("annee", col).filter(pl.col(col).is_not_null())
+    data = _arrondi(df.select("annee", col).filter(pl.col(col).is_not_null()), col, unit)
 
     def base(frame: pl.DataFrame) -> alt.Chart:
         return alt.Chart(frame).encode(
             x=alt.X("annee:O", title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(f"{col}:Q", title=None, axis=_axis(unit, tickCount=4), scale=alt.Scale(zero=True)),
+            y=alt.Y(f"{col}:Q", title=None, axis=axe(unit, tickCount=4), scale=alt.Scale(zero=True)),
             tooltip=[alt.Tooltip("annee:O", title="Année"),
                      alt.Tooltip(f"{col}:Q", title=label, format=_fmt(unit))],
         )
@@ -194,14 +201,14 @@ def barres_bassins(df: pl.DataFrame, col: str, *, sous_titre: str | None = None,
     unit = labels.unite(col)
     label = labels.colonne(col)
     secret = f"_secret_{col}"
-    data = df.select("bassin", col, *([secret] if secret in df.columns else [])).with_columns(
-        labels.en_mots(df, "bassin", labels.bassin).alias("bassin_libelle"))
+    data = _arrondi(df.select("bassin", col, *([secret] if secret in df.columns else [])).with_columns(
+        labels.en_mots(df, "bassin", labels.bassin).alias("bassin_libelle")), col, unit)
     order = [labels.bassin(b) for b in data["bassin"].to_list()]
     colours = [BASSIN_COLOURS.get(b, PALETTE[4]) for b in data["bassin"].to_list()]
     base = alt.Chart(data).encode(
         y=alt.Y("bassin_libelle:N", title=None, sort=order),
-        x=alt.X(f"{col}:Q", title=None, axis=_axis(unit, tickCount=4),
-                scale=_room(data[col].to_list(), 1.25 if grand else 1.2)),
+        x=alt.X(f"{col}:Q", title=None, axis=axe(unit, tickCount=4),
+                scale=marge(data[col].to_list(), 1.25 if grand else 1.2)),
         tooltip=[alt.Tooltip("bassin_libelle:N", title="Bassin"),
                  alt.Tooltip(f"{col}:Q", title=label, format=_fmt(unit))],
     )
@@ -223,10 +230,11 @@ def repartition(df: pl.DataFrame, *, titre: str, sous_titre: str | None = None, 
     unit = labels.unite(valeur)
     order = df[categorie].to_list()
     secret = f"_secret_{valeur}"
+    df = _arrondi(df, valeur, unit)
     base = alt.Chart(df.select(categorie, valeur, *([secret] if secret in df.columns else []))).encode(
         y=alt.Y(f"{categorie}:N", title=None, sort=order),
-        x=alt.X(f"{valeur}:Q", title=labels.colonne(valeur), axis=_axis(unit, tickCount=4),
-                scale=_room(df[valeur].to_list())),
+        x=alt.X(f"{valeur}:Q", title=labels.colonne(valeur), axis=axe(unit, tickCount=4),
+                scale=marge(df[valeur].to_list())),
         tooltip=[alt.Tooltip(f"{categorie}:N", title="Modalité"),
                  alt.Tooltip(f"{valeur}:Q", title=labels.colonne(valeur), format=_fmt(unit))],
     )
@@ -252,8 +260,8 @@ def sorties(df: pl.DataFrame, *, sous_titre: str | None = None) -> alt.Chart:
                "Autre sortie": PALETTE[5], "Sortie neutre": "#9E9E9E"}
     base = alt.Chart(df.select("motif_libelle", "categorie_libelle", "nb_sorties")).encode(
         y=alt.Y("motif_libelle:N", title=None, sort=order),
-        x=alt.X("nb_sorties:Q", title=labels.colonne("nb_sorties"), axis=_axis("nombre", tickCount=4),
-                scale=_room(df["nb_sorties"].to_list(), 1.12)),
+        x=alt.X("nb_sorties:Q", title=labels.colonne("nb_sorties"), axis=axe("nombre", tickCount=4),
+                scale=marge(df["nb_sorties"].to_list(), 1.12)),
         tooltip=[alt.Tooltip("motif_libelle:N", title="Motif"),
                  alt.Tooltip("categorie_libelle:N", title="Catégorie"),
                  alt.Tooltip("nb_sorties:Q", title="Sorties", format=",.0f")],
@@ -263,41 +271,6 @@ def sorties(df: pl.DataFrame, *, sous_titre: str | None = None) -> alt.Chart:
         scale=alt.Scale(domain=domain, range=[colours.get(c, PALETTE[6]) for c in domain])))
     text = base.mark_text(align="left", dx=4).encode(text=alt.Text("nb_sorties:Q", format=",.0f"))
     return finish(bars + text, title=_title("Sorties de l'année par motif", sous_titre), height=alt.Step(24))
-
-
-def siae_vs_mediane(fiche: pl.DataFrame, mediane: pl.DataFrame, col: str, *, nom: str,
-                    groupe: str) -> alt.Chart:
-    """One indicator of one SIAE over n-2..n, beside the median of its group."""
-    unit = labels.unite(col)
-    label = labels.colonne(col)
-    rows = []
-    for r in fiche.select("annee", col).iter_rows():
-        rows.append({"annee": r[0], "serie": nom, "valeur": r[1]})
-    if col in mediane.columns:
-        for r in mediane.select("annee", col).iter_rows():
-            rows.append({"annee": r[0], "serie": groupe, "valeur": r[1]})
-    data = pl.DataFrame(rows, schema={"annee": pl.Int32, "serie": pl.String, "valeur": pl.Float64},
-                        orient="row").filter(pl.col("valeur").is_not_null())
-    big = unit == "euros" and len(data) and data["valeur"].abs().max() >= 1_000_000
-    fmt, suffix = (",.2f", "\u202fM€") if big else (_fmt(unit), "")
-    if big:
-        data = data.with_columns(pl.col("valeur") / 1_000_000)
-    series = [nom, groupe]
-    base = alt.Chart(data).encode(
-        x=alt.X("annee:O", title=None, axis=alt.Axis(labelAngle=0)),
-        xOffset=alt.XOffset("serie:N", sort=series),
-        y=alt.Y("valeur:Q", title="millions d'euros" if big else None,
-                axis=alt.Axis(format=",.1~f", tickCount=4) if big else _axis(unit, tickCount=4),
-                scale=_room(data["valeur"].to_list(), 1.15)),
-        tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip("serie:N", title="Série"),
-                 alt.Tooltip("valeur:Q", title=label + (" (M€)" if big else ""), format=fmt)],
-    )
-    bars = base.mark_bar().encode(color=alt.Color(
-        "serie:N", title=None, sort=series, scale=alt.Scale(domain=series, range=[PRIMARY, MEDIAN]),
-        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400)))
-    text = base.mark_text(dy=-8, fontSize=11).transform_calculate(
-        etiquette=f"format(datum.valeur, '{fmt}') + '{suffix}'").encode(text=alt.Text("etiquette:N"))
-    return finish(bars + text, title=_title(label), height=330)
 
 
 def financement(df: pl.DataFrame, *, sous_titre: str | None = None) -> alt.Chart:
@@ -321,12 +294,13 @@ def barres_annees(df: pl.DataFrame, col: str, *, sous_titre: str | None = None) 
     """One indicator for each year of the frame, as bars with their values."""
     unit = labels.unite(col)
     label = labels.colonne(col)
-    data, field, fmt, suffix = _millions(df.select("annee", col).filter(pl.col(col).is_not_null()), col)
+    data, field, fmt, suffix = _millions(
+        _arrondi(df.select("annee", col).filter(pl.col(col).is_not_null()), col, unit), col)
     base = alt.Chart(data).encode(
         x=alt.X("annee:O", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"{field}:Q", title="millions d'euros" if suffix else None,
-                axis=alt.Axis(format=",.1~f", tickCount=4) if suffix else _axis(unit, tickCount=4),
-                scale=_room(data[field].to_list(), 1.15)),
+                axis=alt.Axis(format=",.1~f", tickCount=4) if suffix else axe(unit, tickCount=4),
+                scale=marge(data[field].to_list(), 1.15)),
         tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip(f"{col}:Q", title=label, format=_fmt(unit))],
     )
     text = base.mark_text(dy=-8).transform_calculate(
@@ -343,14 +317,15 @@ def distribution_siae(df: pl.DataFrame, col: str, *, sous_titre: str | None = No
     With more than MAX_BARS SIAE, the number of SIAE by range of values instead."""
     unit = labels.unite(col)
     label = labels.colonne(col)
-    data = df.select("raison_sociale", col).filter(pl.col(col).is_not_null()).sort(col, descending=True)
+    data = _arrondi(df.select("raison_sociale", col).filter(pl.col(col).is_not_null()), col, unit).sort(
+        col, descending=True)
     median = alt.Chart(data).mark_rule(color=MEDIAN, strokeDash=[6, 4], strokeWidth=2).encode(
         x=alt.X(f"median({col}):Q"),
         tooltip=[alt.Tooltip(f"median({col}):Q", title="Médiane", format=_fmt(unit))])
     if data.height > MAX_BARS:
         bins = alt.Chart(data).mark_bar(color=PRIMARY).encode(
-            x=alt.X(f"{col}:Q", bin=alt.Bin(maxbins=30), title=label, axis=_axis(unit, tickCount=6)),
-            y=alt.Y("count():Q", title="Nombre de SIAE", axis=_axis("nombre")),
+            x=alt.X(f"{col}:Q", bin=alt.Bin(maxbins=30), title=label, axis=axe(unit, tickCount=6)),
+            y=alt.Y("count():Q", title="Nombre de SIAE", axis=axe("nombre")),
             tooltip=[alt.Tooltip(f"{col}:Q", bin=alt.Bin(maxbins=30), title=label, format=_fmt(unit)),
                      alt.Tooltip("count():Q", title="Nombre de SIAE")],
         )
@@ -360,7 +335,7 @@ def distribution_siae(df: pl.DataFrame, col: str, *, sous_titre: str | None = No
     # of the chart's build and conversion time.
     base = alt.Chart(data).encode(
         y=alt.Y("raison_sociale:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
-        x=alt.X(f"{col}:Q", title=label, axis=_axis(unit, tickCount=4)),
+        x=alt.X(f"{col}:Q", title=label, axis=axe(unit, tickCount=4)),
         tooltip=[alt.Tooltip("raison_sociale:N", title="SIAE"),
                  alt.Tooltip(f"{col}:Q", title=label, format=_fmt(unit))],
     )
@@ -370,7 +345,7 @@ def distribution_siae(df: pl.DataFrame, col: str, *, sous_titre: str | None = No
 
 def carte_taux(df: pl.DataFrame) -> alt.Chart:
     """Return rate (four returns received) by basin and type: a coloured grid with its values."""
-    d = df.with_columns(
+    d = _arrondi(df, "taux_retour", "pourcentage").with_columns(
         labels.en_mots(df, "bassin", labels.bassin).alias("bassin_libelle"),
         labels.en_mots(df, "type_siae", labels.type_siae).alias("type_libelle"),
         pl.format("{} / {}", pl.col("nb_retours_complets"), pl.col("nb_siae")).alias("complets"),
@@ -381,16 +356,16 @@ def carte_taux(df: pl.DataFrame) -> alt.Chart:
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("taux_retour:Q", title="Taux de retour", scale=alt.Scale(domain=[0, 1], scheme="blues"),
-                        legend=alt.Legend(format=".0%", orient="right", gradientLength=110)),
+                        legend=alt.Legend(format=_axis_fmt("pourcentage"), orient="right", gradientLength=110)),
         tooltip=[alt.Tooltip("bassin_libelle:N", title="Bassin"), alt.Tooltip("type_libelle:N", title="Type"),
-                 alt.Tooltip("taux_retour:Q", title="Taux de retour", format=".0%"),
+                 alt.Tooltip("taux_retour:Q", title="Taux de retour", format=_fmt("pourcentage")),
                  alt.Tooltip("complets:N", title="SIAE aux 4 retours reçus"),
                  alt.Tooltip("nb_recus:Q", title="Retours reçus"),
                  alt.Tooltip("nb_manquants:Q", title="Retours manquants"),
                  alt.Tooltip("nb_refuses:Q", title="Retours refusés")],
     )
     text = base.mark_text(fontSize=14, fontWeight="bold").encode(
-        text=alt.Text("taux_retour:Q", format=".0%"),
+        text=alt.Text("taux_retour:Q", format=_fmt("pourcentage")),
         color=alt.ColorValue("#161616", condition={"test": "datum.taux_retour > 0.6", "value": "white"}),
     )
     height = 150 + 52 * d["bassin_libelle"].n_unique()  # the whole chart: title, top axis and rows
@@ -415,7 +390,7 @@ def objectif(df: pl.DataFrame, unit: str, *, titre: str, sous_titre: str | None 
     colour = alt.Color("serie:N", title=None, scale=alt.Scale(domain=["Réalisé", "Cible"], range=[PRIMARY, CIBLE]))
     base = alt.Chart(long).encode(
         x=alt.X("annee:O", title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("valeur:Q", title=None, axis=_axis(unit, tickCount=4), scale=alt.Scale(zero=True)),
+        y=alt.Y("valeur:Q", title=None, axis=axe(unit, tickCount=4), scale=alt.Scale(zero=True)),
         color=colour,
         tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip("serie:N", title="Série"),
                  alt.Tooltip("valeur:Q", title="Valeur", format=_fmt(unit))],

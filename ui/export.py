@@ -189,7 +189,8 @@ def _feuille_definitions(wb, colonnes, styles: dict) -> None:
         return
     ds = wb.add_worksheet("Définitions")
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-    for j, (h, w) in enumerate([("Indicateur", 30), ("Définition", 70), ("Formule", 50), ("Source", 30)]):
+    for j, (h, w) in enumerate([("Indicateur", 30), ("Définition", 70), ("Formule", 50), ("Source", 30),
+                                ("Précision", 45)]):
         ds.write_string(0, j, h, styles["bold"])
         ds.set_column(j, j, w, wrap)
     for i, col in enumerate(defs, start=1):
@@ -198,6 +199,7 @@ def _feuille_definitions(wb, colonnes, styles: dict) -> None:
         ds.write_string(i, 1, ind.definition)
         ds.write_string(i, 2, ind.formula)
         ds.write_string(i, 3, ", ".join(labels.source(s) for s in ind.sources))
+        ds.write_string(i, 4, PRECISION.get(ind.unit, ""))
     ds.freeze_panes(1, 0)
 
 
@@ -219,6 +221,7 @@ def xlsx_bytes(t: Table, *, version: str = "") -> bytes:
              ("Cellule vide", "valeur inconnue : retour non reçu, ou rapport dont le dénominateur est nul")]
     if shown.diffusion:
         lines.append(("Secret statistique", NOTE_SECRET))
+    lines.append(("Précision", NOTE_PRECISION))
     if version:
         lines.append(("Version de l'entrepôt", version))
     _feuille_filtres(wb, lines, styles)
@@ -241,6 +244,7 @@ def classeur_bytes(feuilles: list[tuple[str, Table]], *, titre: str, filtres: tu
              ("Cellule vide", "valeur inconnue : retour non reçu, ou rapport dont le dénominateur est nul")]
     if diffusion or any(avec_secret(t).diffusion for _, t in feuilles):
         lines.append(("Secret statistique", NOTE_SECRET))
+    lines.append(("Précision", NOTE_PRECISION))
     if version:
         lines.append(("Version de l'entrepôt", version))
     _feuille_filtres(wb, lines, styles)
@@ -248,6 +252,17 @@ def classeur_bytes(feuilles: list[tuple[str, Table]], *, titre: str, filtres: tu
     wb.close()
     return buf.getvalue()
 
+
+NOTE_PRECISION = ("Les valeurs sont exportées sans arrondi. À l'écran, elles sont arrondies au plus proche, "
+                  "la moitié en s'éloignant de zéro (170,85 se lit 170,9), à la précision affichée : l'unité "
+                  "pour les effectifs et les euros, un dixième pour les ETP, un dixième de point pour les taux "
+                  "(93,37 % se lit 93,4 %). Une somme de valeurs arrondies peut donc différer d'un dixième du "
+                  "total affiché.")
+
+_SANS_ARRONDI = " à l'écran ; ici sans arrondi"
+PRECISION = {"nombre": "à l'unité" + _SANS_ARRONDI, "euros": "à l'euro" + _SANS_ARRONDI,
+             "etp": "au dixième (170,85 se lit 170,9)" + _SANS_ARRONDI, "decimal": "au dixième" + _SANS_ARRONDI,
+             "pourcentage": "au dixième de point (93,37 % se lit 93,4 %)" + _SANS_ARRONDI}
 
 MIME = {
     "csv": "text/csv",

@@ -17,6 +17,9 @@ from ui import data, labels
 from warehouse.scope import Filters
 
 KEY_ANNEE, KEY_TYPES, KEY_BASSINS = "annee", "types", "bassins"
+# Streamlit's select boxes write English ("Select all", "No results") in the browser: no bulk
+# action, and no typing in short lists (a long list gets a search field of ours, ui.page.choix_siae).
+SANS_ANGLAIS = {"select_all": False, "filter_mode": None}
 
 
 def annee_par_defaut(annees) -> int | None:
@@ -26,9 +29,10 @@ def annee_par_defaut(annees) -> int | None:
     return max(with_data or every) if every else None
 
 
-def afficher() -> Filters | None:
-    """Draw the global filters in the sidebar and return what is chosen (a warehouse Filters);
-    None when there is no data to filter. Pages read them with ui.page.filtres()."""
+def afficher(conteneur=None) -> Filters | None:
+    """Draw the global filters in the sidebar (or `conteneur`, a place in it) and return what is
+    chosen (a warehouse Filters); None when there is no data to filter. Pages read them with
+    ui.page.filtres()."""
     options = data.lire("annees", Filters())
     if options.is_empty():
         return None
@@ -48,17 +52,17 @@ def afficher() -> Filters | None:
     # (warehouse.diffusion): the widgets take one value at most.
     un_seul = 1 if data.scope_courant().secret_statistique else None
 
-    with st.sidebar:
-        st.selectbox("Année", years, index=None, key=KEY_ANNEE, bind="query-params",
+    with conteneur or st.sidebar:
+        st.selectbox("Année", years, index=None, key=KEY_ANNEE, bind="query-params", filter_mode=None,
                      placeholder=f"{default} (dernière année avec des retours)",
                      help="Année d'exercice des retours. Par défaut, la dernière année pour laquelle des retours "
                           "ont été reçus.")
         st.multiselect("Types de SIAE", types, key=KEY_TYPES, bind="query-params", max_selections=un_seul,
-                       format_func=labels.type_siae, placeholder="Tous les types",
+                       **SANS_ANGLAIS, format_func=labels.type_siae, placeholder="Tous les types",
                        help="Aucun type choisi : tous les types.\n\n" + "  \n".join(
                            labels.type_siae_long(t) for t in types))
         st.multiselect("Bassins d'emploi", bassins, key=KEY_BASSINS, bind="query-params", max_selections=un_seul,
-                       format_func=labels.bassin, placeholder="Tous les bassins",
+                       **SANS_ANGLAIS, format_func=labels.bassin, placeholder="Tous les bassins",
                        help="Aucun bassin choisi : toute La Réunion.")
         if un_seul:
             st.caption("🔒 Secret statistique : les tableaux sont publiés pour un bassin ou pour tous, un type "
@@ -67,7 +71,7 @@ def afficher() -> Filters | None:
                   args=(default,))
         st.caption("Le lien de la page (barre d'adresse) reproduit exactement cette vue : copiez-le pour la "
                    "partager.")
-    return courants(default, un_seul=bool(un_seul))
+    return courants(default, un_seul=bool(un_seul), tous_types=types, tous_bassins=bassins)
 
 
 def _reinitialiser(default: int | None) -> None:
@@ -76,9 +80,10 @@ def _reinitialiser(default: int | None) -> None:
     st.session_state[KEY_BASSINS] = []
 
 
-def courants(default: int | None = None, *, un_seul: bool = False) -> Filters:
+def courants(default: int | None = None, *, un_seul: bool = False, tous_types=(), tous_bassins=()) -> Filters:
     """The chosen filters; `un_seul`: at most one type and one basin (a link may name more:
-    the first is kept, and the sidebar says so)."""
+    the first is kept, and the sidebar says so). Every option chosen is no filter (under secrecy
+    too: a scope of one basin, that basin chosen, is the whole scope)."""
     annee = st.session_state.get(KEY_ANNEE) or default
     types = tuple(sorted(st.session_state.get(KEY_TYPES) or ()))
     bassins = tuple(sorted(st.session_state.get(KEY_BASSINS) or ()))
@@ -86,7 +91,16 @@ def courants(default: int | None = None, *, un_seul: bool = False) -> Filters:
         st.sidebar.warning("Un seul bassin et un seul type à la fois sous secret statistique : seul le premier "
                            "de chaque liste est retenu.")
         types, bassins = types[:1], bassins[:1]
-    return Filters(annee=int(annee) if annee is not None else None, types=types, bassins=bassins)
+    return Filters(annee=int(annee) if annee is not None else None,
+                   types=sans_filtre_si_tout(types, tous_types),
+                   bassins=sans_filtre_si_tout(bassins, tous_bassins))
+
+
+def sans_filtre_si_tout(choisis, tous) -> tuple[str, ...]:
+    """Every option chosen is no filter at all (the empty tuple): all five types give the same
+    figures, from the same warehouse totals, as none chosen."""
+    choisis = tuple(sorted(choisis or ()))
+    return () if tous and set(choisis) >= set(tous) else choisis
 
 
 def depuis_url(key: str, param: str, valides, *, multiple: bool = False) -> None:

@@ -12,17 +12,53 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+import numpy as np
 import polars as pl
 
 NNBSP = "\u202f"  # narrow no-break space: thousands, and before % and €
 VIDE = "—"  # a value that is unknown (return not received, or a ratio over zero)
 
-# Units of warehouse.catalogue -> how many decimals a value shows on screen.
-DECIMALES = {"nombre": 0, "decimal": 1, "pourcentage": 0, "euros": 0, "etp": 1, "annee": 0}
+# Units of warehouse.catalogue -> how many decimals a value shows on screen, the same in
+# tables, metrics, charts and captions (a rate: 93,4 %).
+DECIMALES = {"nombre": 0, "decimal": 1, "pourcentage": 1, "euros": 0, "etp": 1, "annee": 0}
+DECIMALES_MILLIONS = 1  # "25,3 M€"
 
 
 def _missing(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def _arrondir_np(x: np.ndarray, decimales: int) -> np.ndarray:
+    """The app's one rounding rule: half away from zero, at the precision shown.
+
+    The relative nudge makes a value written with one more decimal round as written: 170.85
+    is stored as 170.8499999…, and must read 170,9 (Streamlit's tables truncate, Vega's
+    labels and Python's format round the binary value: both read 170,8)."""
+    r = x * 10.0 ** decimales
+    return np.sign(r) * np.floor(np.abs(r) * (1 + 2.0 ** -50) + 0.5) / 10.0 ** decimales
+
+
+def arrondi(v, decimales: int):
+    """One value by the rule of _arrondir_np: 170.86 -> 170.9, 2.5 -> 3, -2.5 -> -3."""
+    if _missing(v) or isinstance(v, bool):
+        return v
+    return float(_arrondir_np(np.array([float(v)]), decimales)[0])
+
+
+def decimales_stockees(unit: str) -> int:
+    """Decimals of the stored value once rounded as shown: a rate is a fraction (0.934 -> 93,4 %)."""
+    return DECIMALES.get(unit, 0) + (2 if unit == "pourcentage" else 0)
+
+
+def arrondir(df: pl.DataFrame, unites: dict[str, str]) -> pl.DataFrame:
+    """A frame's numeric columns rounded as shown ({column: unit}), for tables and charts,
+    whose own formats would truncate (Streamlit) or round the binary value (Vega). Exports
+    keep full precision."""
+    cols = [c for c, u in unites.items() if c in df.columns and u in DECIMALES and u != "annee"
+            and df.schema[c].is_float()]
+    return df.with_columns(
+        pl.col(c).map_batches(lambda s, d=decimales_stockees(unites[c]): pl.Series(
+            s.name, _arrondir_np(s.to_numpy(), d)), return_dtype=pl.Float64).fill_nan(None) for c in cols)
 
 
 def fmt_nombre(v, decimales: int | None = None) -> str:
@@ -31,15 +67,16 @@ def fmt_nombre(v, decimales: int | None = None) -> str:
         return VIDE
     if decimales is None:
         decimales = 0 if float(v).is_integer() else 1
+    v = arrondi(v, decimales)
     text = f"{abs(v):,.{decimales}f}".replace(",", NNBSP).replace(".", ",")
-    return ("-" if round(v, decimales) < 0 else "") + text
+    return ("-" if v < 0 else "") + text
 
 
 def fmt_pct(v, decimales: int = 0) -> str:
     """A fraction as a percentage: 0.42 -> "42 %"."""
     if _missing(v):
         return VIDE
-    return f"{fmt_nombre(v * 100, decimales)}{NNBSP}%"
+    return f"{fmt_nombre(arrondi(v, decimales + 2) * 100, decimales)}{NNBSP}%"
 
 
 def fmt_euros(v, decimales: int = 0) -> str:
@@ -54,7 +91,7 @@ def fmt_euros_court(v) -> str:
     if _missing(v):
         return VIDE
     if abs(v) >= 1_000_000:
-        return f"{fmt_nombre(v / 1_000_000, 1)}{NNBSP}M€"
+        return f"{fmt_nombre(v / 1_000_000, DECIMALES_MILLIONS)}{NNBSP}M€"
     return fmt_euros(v)
 
 
@@ -163,7 +200,7 @@ VEGA_FORMAT = {
     "nombre": ",.0f",
     "decimal": ",.1f",
     "etp": ",.1f",
-    "pourcentage": ".0%",
+    "pourcentage": ".1%",
     "euros": "$,.0f",
     "annee": "d",
 }

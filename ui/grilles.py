@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from ui import export, page
-from ui.format import VIDE, fmt_valeur
+from ui.format import VIDE, arrondir, fmt_valeur
 
 
 TABLE_MAX = 30  # up to this many report lines, a table that wraps long rules; beyond, a scrolling grid
@@ -48,7 +48,7 @@ def grille(t: export.Table, *, key: str, montrer: list[str] | None = None, haute
         st.info(vide or "Aucune ligne pour cette sélection.")
         return
     cols = montrer or list(t.colonnes)
-    shown = export.codes_en_libelles(t.df.select(cols))
+    shown = arrondir(export.codes_en_libelles(t.df.select(cols)), {c: t.unite(c) for c in cols})
     if texte_long and shown.height <= TABLE_MAX:
         texte = shown.select(
             pl.col(c).map_elements(lambda v, u=t.unite(c): fmt_valeur(v, u), return_dtype=pl.String)

@@ -8,8 +8,15 @@ A page's URL is its file name (`/bassins`). Because a `pages/` folder exists, St
 1.67 runs the first script of a process (and every AppTest run) in its legacy multipage
 mode, where `/bassins` runs pages/bassins.py alone, without app.py. So every page starts
 with `ui.page.filtres()` or `ui.page.entete()`, which notice that and rerun through app.py
-(see ui.page.hors_application). A URL path that names no file would instead show
-Streamlit's English "Page not found" dialog and open the default page.
+(see ui.page.hors_application). A URL path that names no page (the default page's URL is
+`/`, not `/vue_ensemble`) shows Streamlit's "Page not found" notice (put in French by
+ui.francais) and opens the default page.
+
+In that legacy mode the browser would also list the pages/ folder by file name until app.py's
+navigation arrives: `.streamlit/config.toml` sets `client.showSidebarNavigation = false`, so
+the first paint shows no navigation and the next one app.py's, in French. app.py puts the
+navigation in the page header (st.navigation position="top", one menu per section) and the
+global filters at the top of the sidebar, visible without scrolling at 1366x768.
 """
 
 from __future__ import annotations

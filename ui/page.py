@@ -10,8 +10,8 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from ui import acces, charts, data, export, labels
-from ui.format import VIDE, fmt_evolution, fmt_valeur
+from ui import acces, charts, data, export, francais, labels
+from ui.format import VIDE, arrondir, fmt_evolution, fmt_valeur
 from warehouse.scope import Filters
 
 FILTRES_KEY = "_filtres"
@@ -100,7 +100,7 @@ def metrique(col: str, row: dict | None, prev: dict | None = None, tendance: lis
     before = prev.get(col) if prev else None
     delta = fmt_evolution(value, before, unit, court=True)
     where = container or st
-    trend = [v for v in (tendance or []) if v is not None]
+    trend = tendance_sans_trou(tendance, value)
     secret = row.get(f"_secret_{col}") if row else None  # statistical secrecy, see warehouse.secrecy
     exact = ""
     if value is not None and fmt_valeur(value, unit, court=True) != fmt_valeur(value, unit):
@@ -117,6 +117,18 @@ def metrique(col: str, row: dict | None, prev: dict | None = None, tendance: lis
         border=True,
         height="stretch",
     )
+
+
+def tendance_sans_trou(valeurs: list | None, valeur_annee) -> list:
+    """The values a metric's trend line draws: none when the year itself has no value, nor when a
+    year is missing between two others (a line would cross the year without data); the years
+    before the first value are left out."""
+    vals = list(valeurs or [])
+    while vals and vals[0] is None:
+        vals.pop(0)
+    if valeur_annee is None or None in vals:
+        return []
+    return vals
 
 
 def _column_config(t: export.Table) -> dict:
@@ -160,27 +172,56 @@ def _secrets_lisibles(t: export.Table, shown: pl.DataFrame, config: dict,
 
 
 def tableau(t: export.Table, *, key: str, hauteur: int | str = "auto", vide: str = "",
-            fige: str | None = None, selection: bool = False) -> int | None:
+            fige: str | None = None, selection: bool = False, tour: int = 0) -> int | None:
     """A table as a sortable grid (numbers in the browser's French format), then its exports.
 
-    With `selection`, a row can be picked; its index in `t.df` is returned.
+    With `selection`, a row can be picked; its index in `t.df` is returned. A new `tour` draws
+    the grid afresh, with no row picked (the exports keep their key).
     """
     if t.df.is_empty():
         st.info(vide or "Aucune ligne pour cette sélection.")
         return None
     hidden = export.masques(t)
     t = export.avec_secret(t)
-    shown = export.codes_en_libelles(t.df.select(list(t.colonnes)))
+    shown = arrondir(export.codes_en_libelles(t.df.select(list(t.colonnes))), {c: t.unite(c) for c in t.colonnes})
     config = _column_config(t)
     shown, config = _secrets_lisibles(t, shown, config, hidden)
     if fige and fige in config:
         config[fige]["pinned"] = True
     event = st.dataframe(shown, hide_index=True, column_config=config, height=hauteur, placeholder=VIDE,
-                         key=f"grille_{key}", on_select="rerun" if selection else "ignore",
-                         selection_mode="single-row")
+                         key=f"grille_{key}" + (f"_{tour}" if tour else ""), on_select="rerun" if selection else "ignore",
+                         selection_mode=["single-row", "single-cell"])
     boutons_export(t, key=key)
-    rows = event.selection.rows if selection else []
+    # A click on any cell picks its row, as does the row's tick box.
+    rows = [*event.selection.rows, *(c[0] for c in event.selection.cells)] if selection else []
     return rows[0] if rows else None
+
+
+def _sans_accents(texte: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFD", texte.lower()) if unicodedata.category(c) != "Mn")
+
+
+def choix_siae(noms: dict[str, str], *, key: str, libelle: str = "SIAE", aide: str | None = None,
+               premiere: bool = False) -> str | None:
+    """Pick one SIAE among many: a search field of ours, then the matching structures in a list.
+
+    Streamlit's own search in a select box answers "No results" in English; here the list has
+    no typing (filter_mode=None) and an empty search says so in French. `premiere`: the first
+    match is chosen when nothing is (else the user must choose). The search reads the name,
+    the town and the SIRET, without accents or case."""
+    mots = _sans_accents(st.text_input("Rechercher une structure", key=f"{key}_recherche",
+                                       placeholder="Raison sociale, commune ou SIRET")).split()
+    trouvees = [s for s in noms if all(m in _sans_accents(f"{noms[s]} {s}") for m in mots)]
+    courante = st.session_state.get(key)
+    if len(trouvees) == 1 or (premiere and trouvees and courante not in trouvees):
+        st.session_state[key] = courante = trouvees[0]
+    if not trouvees:
+        st.info("Aucune SIAE ne correspond à cette recherche : essayez une partie du nom, la commune ou le SIRET.")
+    options = trouvees + ([courante] if courante in noms and courante not in trouvees else [])
+    return st.selectbox(libelle, options, index=None, key=key, format_func=noms.get, filter_mode=None, help=aide,
+                        placeholder=f"{len(trouvees)} SIAE : choisissez-en une dans la liste")
 
 
 def fichier_export(t: export.Table, fmt: str, version: str) -> bytes:
@@ -300,21 +341,25 @@ GLOBAL_CSS = """
 
 def style_global() -> None:
     st.html(GLOBAL_CSS)
+    francais.installer()
 
 
 PROJECTION_CSS = """
 <style>
-/* Projection on a wall screen: no sidebar, no toolbar, large type, the whole width. */
+/* Projection on a wall screen: no sidebar, no toolbar, large type, the whole width. Sizes follow
+   the screen (vw, vh) so that two rows of four figures fit from 1280x720 to 1920x1080. */
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
-[data-testid="stMainBlockContainer"] { padding: 1.2rem 2.5rem 1rem 2.5rem; max-width: 100%; }
-[data-testid="stMain"] h1 { font-size: 3.4rem; line-height: 1.1; padding: 0 0 0.4rem 0; }
-[data-testid="stMetric"] { padding: 1.1rem 1.4rem; }
-[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { font-size: 1.9rem !important; line-height: 1.25; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 5.2rem !important; line-height: 1.1; }
-[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] p { font-size: 1.7rem !important; }
-[data-testid="stMetricDelta"] ~ div, [data-testid="stMetricDelta"] ~ div p { font-size: 1.5rem !important; }
-[data-testid="stCaptionContainer"] { font-size: 1.2rem; }
+[data-testid="stMainBlockContainer"] { padding: 0.4rem 2rem 0.3rem 2rem; max-width: 100%; }
+[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.45rem; }
+[data-testid="stMain"] h1 { font-size: min(2.6vw, 5vh); line-height: 1.1; padding: 0 0 0.2rem 0; }
+[data-testid="stMetric"] { padding: 0.6rem 1rem; }
+[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { font-size: min(1.35vw, 2.6vh) !important; line-height: 1.2; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: min(3.6vw, 6vh) !important; line-height: 1.1; }
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] p { font-size: min(1.2vw, 2.4vh) !important; }
+[data-testid="stMetricDelta"] ~ div, [data-testid="stMetricDelta"] ~ div p { font-size: min(1.1vw, 2.2vh) !important; }
+[data-testid="stCaptionContainer"] { font-size: min(1vw, 2vh); }
+[data-testid="stCaptionContainer"] strong { font-size: min(1.4vw, 2.8vh); color: #1F1F1F; }
 [data-testid="stButtonGroup"] button p { font-size: 1.6rem !important; }
 [data-testid="stButtonGroup"] button { min-height: 3.2rem; padding: 0 1.6rem; }
 </style>
@@ -347,15 +392,23 @@ def bassin_projete(container, bassins: list[str]) -> str:
                                        required=True, label_visibility="collapsed")
 
 
-def fiche_et_mediane(fiche: pl.DataFrame, mediane: pl.DataFrame, cols: list[str], nom: str,
-                     groupe: str) -> pl.DataFrame:
-    """The SIAE's rows and its group's medians, one row per (série, année), for one table."""
-    keep = ["annee", *cols]
-    a = fiche.select(keep).with_columns(pl.lit(nom).alias("serie"))
-    b = mediane.select(keep).with_columns(pl.lit(groupe).alias("serie"))
-    b = b.cast({c: a.schema[c] for c in keep if a.schema[c] != b.schema[c] and a.schema[c].is_numeric()
-                and not a.schema[c].is_integer()})
-    return pl.concat([a, b], how="diagonal_relaxed").sort(["annee", "serie"], descending=[True, False])
+def chiffres_projection(f: Filters, terr: pl.DataFrame, departement: dict | None, cols: list[tuple[str, str]],
+                        *, par_ligne: int = 4) -> None:
+    """A basin's key figures for a CTA meeting, each with La Réunion's figure just under it.
+
+    `terr`: the basin over the years (queries.territoire(depuis=...)); `departement`: the
+    row of the whole island for the year."""
+    year, prev = (terr.filter(pl.col("annee") == a) for a in (f.annee, f.annee - 1))
+    if year.height != 1:
+        st.info(f"Aucune SIAE conventionnée en {f.annee} pour cette sélection.")
+        return
+    row, prev = year.row(0, named=True), prev.row(0, named=True) if prev.height == 1 else None
+    for start in range(0, len(cols), par_ligne):
+        for (col, sens), column in zip(cols[start:start + par_ligne], st.columns(par_ligne)):
+            metrique(col, row, prev, tendance=terr[col].to_list(), annee_prec=f.annee - 1 if prev else None,
+                     sens=sens, container=column)
+            if departement is not None:
+                column.caption(f"La Réunion : **{fmt_valeur(departement.get(col), labels.unite(col), court=True)}**")
 
 
 FORMATION = {True: "A suivi une formation", False: "Pas de formation dans l'année", None: "Non renseigné"}
@@ -368,9 +421,12 @@ def libelles_formation(df: pl.DataFrame) -> pl.DataFrame:
 
 def referentiel_table(fiches) -> export.Table:
     """The glossary as a table, for its export."""
-    cols = {"indicateur": "Indicateur", "definition": "Définition", "formule": "Formule", "unite": "Unité",
+    from warehouse import catalogue
+
+    cols = {"theme": "Thème", "indicateur": "Indicateur", "definition": "Définition", "formule": "Formule", "unite": "Unité",
             "source": "Source", "vues": "Tables", "territoire": "Sur un territoire"}
     df = pl.DataFrame({
+        "theme": [catalogue.theme(i.name) for i in fiches],
         "indicateur": [i.label for i in fiches],
         "definition": [i.definition for i in fiches],
         "formule": [i.formula for i in fiches],

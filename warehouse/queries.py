@@ -134,6 +134,8 @@ MEDIAN_COLUMNS = (
     "etp_conventionnes", "etp_insertion", "taux_realisation_etp", "nb_salaries", "nb_sorties",
     "taux_sortie_dynamique", "taux_emploi_durable", "chiffre_affaires", "ratio_public_ca",
     "fonds_propres_pct_ca", "cout_public_par_etp", "taux_encadrement", "etp_permanents",
+    "nb_entrees", "financement_public", "fonds_propres", "nb_sorties_dynamiques", "nb_sorties_emploi_durable",
+    "nb_sorties_neutres",
 )
 
 
