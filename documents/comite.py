@@ -19,7 +19,7 @@ import polars as pl
 
 from ui import attention, export, labels
 from ui.format import dates_fr, fmt_valeur
-from warehouse import changements, queries, queries_attention
+from warehouse import changements, conservation, queries, queries_attention
 from warehouse.db import Version, current_file
 from warehouse.scope import Filters, Scope
 
@@ -119,6 +119,9 @@ def lire(con, link: Path, bassin: str, annee: int, scope: Scope, depuis: date | 
             if old is not None:
                 old.close()
         version_depuis = libelle_version(v)
+        conservation.pin(link, v, f"comparée par un dossier de comité {bassin} {annee} (depuis le {depuis:%d/%m/%Y})")
+    # A pack must be possible to make again as it was: its versions are kept by `prune`.
+    conservation.pin(link, current_file(link), f"dossier de comité {bassin} {annee} tiré le {date.today():%d/%m/%Y}")
     return Dossier(
         bassin=bassin, annee=annee, scope=scope, version=libelle_version(current_file(link)),
         depuis=depuis, version_depuis=version_depuis,

@@ -340,6 +340,7 @@ def load_files(paths: Iterable[str | Path], link: Path | None = None, user: str 
                 build.build(con)
             communes = {r[0] for r in con.sql("select commune_insee from raw_communes").fetchall()}
             load_id = scalar(con, "select coalesce(max(load_id), 0) from load_log")
+            first_load_id = load_id + 1
             for i, (result, checked, hashes) in enumerate(_checked_ahead(files, communes, names)):
                 load_id += 1
                 if result.status == LOADED:
@@ -377,7 +378,8 @@ def load_files(paths: Iterable[str | Path], link: Path | None = None, user: str 
                     progress(i + 1, len(files), result)
             if results and all(r.status == UNCHANGED for r in results):
                 raise _NothingChanged
-            build.refresh(con)  # the marts are tables: recompute them once, after the last file
+            # The marts are tables: recompute them once, after the last file, only the years it touched.
+            build.refresh(con, build.years_touched(con, first_load_id))
     except _NothingChanged:
         pass
     audit.record(link, "chargement", user, fichiers=len(results),

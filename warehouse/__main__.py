@@ -1,4 +1,4 @@
-"""Command line: `python -m warehouse init|versions|restore|erase|retention|audit-secret|pack [--db PATH]`."""
+"""Command line: `python -m warehouse init|versions|restore|prune|erase|retention|audit-secret|pack [--db PATH]`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import audit, build, settings
+from warehouse import audit, build, conservation, settings
 from warehouse.cli import FrenchParser, run
 from warehouse.db import WarehouseError, connect_read, db_path, exists, list_versions, new_version, restore
 from warehouse.privacy import apply_retention, erase_person
@@ -43,6 +43,14 @@ def versions(link) -> None:
         print(f"{mark} {v.number:>4}  {v.created:%d/%m/%Y %H:%M:%S}  {v.size / 1e6:7.1f} Mo  "
               f"{last[1]} chargement(s) enregistrés")
     print("* = version en service. Restaurer : python -m warehouse restore NUMERO")
+
+
+def prune(link, dry_run: bool) -> None:
+    if not list_versions(link):
+        raise WarehouseError(f"aucune version à {link}")
+    policy = settings.conservation_versions()
+    done = conservation.prune(link, policy, dry_run=dry_run)
+    print("\n".join(conservation.rapport(done, policy, dry_run)))
 
 
 def _jour(text: str) -> date:
@@ -109,6 +117,9 @@ def main(argv=None) -> int:
     sub.add_parser("versions", help="lister les versions conservées")
     r = sub.add_parser("restore", help="remettre en service une version antérieure")
     r.add_argument("number", type=int, metavar="NUMERO")
+    pr = sub.add_parser("prune", help="supprimer les versions que la politique de conservation ne garde pas "
+                                      "(config/observatoire.toml, [versions])")
+    pr.add_argument("--dry-run", action="store_true", help="dire ce qui serait gardé et supprimé, sans rien supprimer")
     e = sub.add_parser("erase", help="effacer une personne partout (toutes versions comprises)")
     e.add_argument("--siret", required=True)
     e.add_argument("--identifiant", required=True)
@@ -146,6 +157,8 @@ def main(argv=None) -> int:
         audit.record(link, "effacement", getpass.getuser(), siret=args.siret, lignes=done.rows)
         print(f"{done.rows} ligne(s) effacée(s) dans la version en service ; {done.versions} version(s) "
               "réécrite(s) sans cette personne.")
+    elif args.command == "prune":
+        prune(link, args.dry_run)
     elif args.command == "audit-secret":
         return audit_secret(link, args.annee)
     elif args.command == "retention":

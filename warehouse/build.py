@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import Collection
 
 import duckdb
 
@@ -174,18 +175,25 @@ def _mart_names() -> set[str]:
     return {f.stem for f in sorted((SQL_DIR / "marts").glob("*.sql"))}
 
 
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.sql("select table_name from duckdb_tables() where schema_name = 'main'").fetchall()}
+
+
 def _drop_materialised(con: duckdb.DuckDBPyConnection) -> None:
-    tables = {r[0] for r in con.sql("select table_name from duckdb_tables() where schema_name = 'main'").fetchall()}
-    for name in _mart_names() & tables:
+    for name in _mart_names() & _tables(con):
         con.execute(f"drop table {name}")
 
 
-def refresh(con: duckdb.DuckDBPyConnection) -> None:
+def refresh(con: duckdb.DuckDBPyConnection, annees: Collection[int] | None = None) -> None:
     """Recompute the marts and store each as a table under its view's name, same columns.
 
     Pages then read precomputed rows (a few ms) instead of re-planning nested views at
     every query (docs/ARCHITECTURE.md, habit 5); a load calls this once, after its last file.
+    `annees`: only the rows of those years changed (years_touched); None: recompute everything.
     """
+    if annees is not None and _mart_names() <= _tables(con):
+        _refresh_years(con, annees)
+        return
     _drop_materialised(con)
     marts = _mart_names()
     for name in _create_views(con):
@@ -193,6 +201,36 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"create table _materialising as select * from {name}")
             con.execute(f"drop view {name}")
             con.execute(f"alter table _materialising rename to {name}")
+
+
+# A mart row of year n reads the finances of n - 1 and n - 2 (indicateurs_siae, points_attention):
+# a change in year n changes the rows of n, n + 1 and n + 2. Raise it if a view reads further back.
+YEARS_READ_BACK = 2
+
+
+def years_touched(con: duckdb.DuckDBPyConnection, since_load_id: int) -> set[int] | None:
+    """The years whose raw rows or return events the loads numbered from `since_load_id` wrote
+    (a replaced or refused return is in return_events; a replacement deletes rows of the year it
+    inserts). None when one wrote rows without a year (the communes reference): all of them."""
+    if scalar(con, "select count(*) from raw_communes where _load_id >= ?", [since_load_id]):
+        return None
+    parts = [f"select annee from {raw_table(t)} where _load_id >= $id" for t in TEMPLATES if t != "communes"]
+    parts.append("select annee from return_events where load_id >= $id")
+    return {r[0] for r in con.sql(" union ".join(parts), params={"id": since_load_id}).fetchall()}
+
+
+def _refresh_years(con: duckdb.DuckDBPyConnection, annees: Collection[int]) -> None:
+    """Replace, mart after mart in dependency order, the rows of the years a change can reach by
+    the rows the mart's select gives for them (a mart read by a later one is already renewed)."""
+    years = sorted({int(y) + k for y in annees for k in range(YEARS_READ_BACK + 1)})
+    if not years:
+        return
+    marts = _mart_names()
+    within = "annee in (" + ", ".join(f"${i + 1}" for i in range(len(years))) + ")"
+    for f in _ordered_sql_files():
+        if f.stem in marts:
+            con.execute(f"delete from {f.stem} where {within}", years)
+            con.execute(f"insert into {f.stem} select * from (\n{f.read_text()}\n) where {within}", years)
 
 
 def is_current(con: duckdb.DuckDBPyConnection) -> bool:

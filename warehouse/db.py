@@ -13,6 +13,7 @@ to a new version, writes there, checkpoints, then swaps the link atomically. So
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -159,14 +160,44 @@ def new_version(link: Path, source: Path | None = None) -> Iterator[duckdb.DuckD
         _point_link(link, final)
 
 
+# Beside the versions: one JSON line per version removed by `python -m warehouse prune`
+# (warehouse.conservation), so a restore of one says why it cannot be done.
+PRUNED_FILE = "supprimees.jsonl"
+
+
+def pruned_versions(link: Path) -> dict[int, dict]:
+    """The versions removed by the retention policy: number -> {"creee", "supprimee", "octets"}."""
+    path = versions_dir(link) / PRUNED_FILE
+    out = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a line cut by a crash
+            out[int(row["version"])] = row
+    return out
+
+
 def restore(link: Path, number: int) -> Path:
     """Make an older version current again, as a new version: history only grows."""
     wanted = next((v for v in list_versions(link) if v.number == number), None)
+    if wanted is None and number in pruned_versions(link):
+        gone = pruned_versions(link)[number]
+        raise WarehouseError(
+            f"La version {number} (créée le {_date_fr(gone['creee'])}) a été supprimée le "
+            f"{_date_fr(gone['supprimee'])} par la politique de conservation des versions "
+            "(`python -m warehouse prune`) : elle ne peut plus être restaurée. Les versions conservées "
+            "sont listées par `python -m warehouse versions`.")
     if wanted is None:
         raise WarehouseError(f"La version {number} n'existe pas (voir `python -m warehouse versions`).")
     with new_version(link, source=wanted.path):
         pass
     return current_file(link)
+
+
+def _date_fr(iso: str) -> str:
+    return datetime.fromisoformat(iso).strftime("%d/%m/%Y à %H:%M")
 
 
 def now() -> datetime:

@@ -50,3 +50,20 @@ def seuils_attention(path: Path | None = None) -> SeuilsAttention:
     fields = SeuilsAttention.__dataclass_fields__
     return SeuilsAttention(**{k: type(fields[k].default)(v) for k, v in data.get("points_attention", {}).items()
                               if k in fields})
+
+
+@dataclass(frozen=True)
+class ConservationVersions:
+    """Which warehouse versions `python -m warehouse prune` keeps (warehouse.conservation): the
+    current one, the last `dernieres`, the last of each of the last `mois` months, and every
+    version a committee pack was made from or compared with."""
+
+    dernieres: int = 10
+    mois: int = 12
+
+
+def conservation_versions(path: Path | None = None) -> ConservationVersions:
+    path = path or Path(os.environ.get("IAE_CONFIG", CONFIG))
+    data = tomllib.loads(path.read_text()) if path.exists() else {}
+    fields = ConservationVersions.__dataclass_fields__
+    return ConservationVersions(**{k: max(0, int(v)) for k, v in data.get("versions", {}).items() if k in fields})
