@@ -210,11 +210,6 @@ class Systeme:
             lo[js[keep]] = vs[keep]
         return lo, hi
 
-    def concernees(self, lecteur: Lecteur) -> np.ndarray:
-        """Cells this reader is checked on: every cell with figures (a structure's own figures
-        pin cells it is not part of too, through the margins)."""
-        return self.non_vide.copy()
-
 
 class Audit:
     """The linear programme of one Systeme, read as one reader at a time (`lire_comme`);
@@ -272,7 +267,8 @@ class Audit:
         self.plancher = np.where(np.isinf(self.lo), -np.inf, self.lo)
         if lecteur.genre == "structure":
             self.fixe = np.where(np.isinf(self.lo), 0.0, self.lo)  # its own parts
-            self.inconnue = sys.concernees(lecteur)
+            # every cell with figures: its own figures pin cells it is not part of, through margins
+            self.inconnue = sys.non_vide.copy()
         elif lecteur.genre == "cta":
             # a cell is unknown to a committee when one of its atoms lies outside its basin
             self.inconnue = np.array([bool(len(js)) and not fixed[js].all() for js in sys.cell_atoms])
