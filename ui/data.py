@@ -42,7 +42,10 @@ def scope_courant() -> Scope:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _connexion(version_path: str) -> duckdb.DuckDBPyConnection:
-    return connect_read(Path(version_path))
+    con = connect_read(Path(version_path))
+    # a new version: its protected cubes (statistical secrecy) are prepared in the background
+    publication.preparer_en_fond(Path(version_path))
+    return con
 
 
 def _requetes() -> dict:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -118,6 +119,8 @@ def prune(link: Path, policy: settings.ConservationVersions, today: date | None 
                                   "supprimee": datetime.now().isoformat(timespec="seconds"),
                                   "octets": d.version.size})
                 os.unlink(d.version.path)  # a reader holding it open keeps reading until it closes
+                # its protected cubes (warehouse.publication) go with it
+                shutil.rmtree(d.version.path.with_suffix(".publication"), ignore_errors=True)
     return Pruned(decisions, sum(d.version.size for d in gone))
 
 

@@ -234,6 +234,7 @@ class Publication:
 VERSION_PROTECTION = 2
 
 _CACHE: dict[tuple, Publication] = {}
+_EN_COURS: dict[tuple, threading.Lock] = {}
 _LOCK = threading.Lock()
 
 
@@ -275,14 +276,24 @@ def publication(con: duckdb.DuckDBPyConnection, annee: int, *, connaissances: bo
 
     `connaissances=False` forgets what readers know (their basin, their own figures): only
     for the tests that show the protection fails without it."""
-    from warehouse import secret_audit
-
     conf = settings.load()
     lecteurs = (connaissances, comites() if connaissances else ())
     key = (_chemin(con), annee, conf, lecteurs)
     with _LOCK:
         if key in _CACHE:
             return _CACHE[key]
+        verrou = _EN_COURS.setdefault(key, threading.Lock())
+    with verrou:  # one computation per cube, whoever asks (a page, the background preparation)
+        with _LOCK:
+            if key in _CACHE:
+                return _CACHE[key]
+        return _calculer(con, annee, conf, lecteurs, key)
+
+
+def _calculer(con, annee: int, conf: settings.Settings, lecteurs: tuple, key: tuple) -> Publication:
+    from warehouse import secret_audit
+
+    connaissances = lecteurs[0]
     fichier = _fichier(con, annee, conf, lecteurs)
     if fichier.exists():
         cells = pl.read_parquet(fichier)
@@ -304,3 +315,24 @@ def publication(con: duckdb.DuckDBPyConnection, annee: int, *, connaissances: bo
             _CACHE.clear()
         _CACHE[key] = pub
     return pub
+
+
+def preparer_en_fond(version: Path) -> None:
+    """Compute every year's cube of a version in a background thread, newest year first, so
+    that the first committee member after a load does not wait for it (the app calls this
+    when it opens a new version; the work is done once, then read from beside the version)."""
+    from warehouse.db import connect_read
+
+    def travail() -> None:
+        try:
+            con = connect_read(version)
+            try:
+                years = [r[0] for r in con.sql("select distinct annee from indicateurs_siae order by 1 desc").fetchall()]
+                for y in years:
+                    publication(con.cursor(), y)
+            finally:
+                con.close()
+        except Exception:  # noqa: BLE001 - a page computes what this could not, and says why
+            return
+
+    threading.Thread(target=travail, name=f"publication {version.name}", daemon=True).start()
