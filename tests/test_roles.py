@@ -372,7 +372,10 @@ def test_masked_cells_say_why_in_the_export(link, exports):
     data = pl.read_csv(io.BytesIO(export.csv_bytes(t)), separator=";", infer_schema=False)
     masked = data.filter(pl.col("Salariés en insertion") == "s")
     assert masked.height > 0
-    assert masked["Secret statistique"].str.contains("moins de 5 personnes|recalculée").all()
+    # every hidden cell names its rule: a small count, too few structures behind it (a modality
+    # no structure of the selection has is hidden too, else its missing row would tell it is 0)
+    assert masked["Secret statistique"].str.contains("moins de 5 personnes|moins de 3 structures|recalculée").all()
+    assert masked["Secret statistique"].str.contains("moins de 5 personnes").any()
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(export.xlsx_bytes(t)))
