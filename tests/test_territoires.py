@@ -204,6 +204,19 @@ def test_map_spec_is_valid_mercator_with_basin_borders_and_french_tooltips(con):
     assert saint_denis["properties"]["etp_conventionnes_pour_1000_de"] == pytest.approx(0.125)  # 2.5 x 1000 / 20 000
 
 
+@pytest.mark.parametrize("grand", [False, True])
+def test_the_legend_title_is_printed_whole(con, grand):
+    import vl_convert
+
+    communes = queries_territoires.densite_communes(con, Filters(annee=2024), Scope.admin())
+    chart = carte.carte_communes(communes, "etp_conventionnes_pour_1000_de", carte.contours(), grand=grand)
+    chart.width = 700  # "container" has no width outside a page
+    svg = vl_convert.vegalite_to_svg(chart.to_dict()).replace("&#160;", "\u00a0").replace("&nbsp;", "\u00a0")
+    assert "…" not in svg  # Vega ends a title cut by titleLimit with an ellipsis (it did at 260 px)
+    assert carte.titre_legende("etp_conventionnes_pour_1000_de") == ["ETP conventionnés pour", "1\u00a0000 demandeurs"]
+    assert all(f">{line}<" in svg for line in carte.titre_legende("etp_conventionnes_pour_1000_de"))
+
+
 def test_outlines_are_wound_for_d3_and_a_basin_border_leaves_out_inner_edges():
     formes = carte.contours()
     geom = carte.geometrie_d3(formes["97411"]["polygons"])

@@ -16,6 +16,8 @@ which still reads right.
 from __future__ import annotations
 
 import json
+import re
+import textwrap
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +35,9 @@ CONTOURS_REUNION = CONTOURS_DIR / "communes-974-la-reunion.geojson"
 # What a commune can be coloured by (the page offers them in this order).
 INDICATEURS_CARTE = ("etp_conventionnes_pour_1000_de", "salaries_pour_1000_de", "nb_siae")
 SANS_VALEUR = "#D9D9D9"
+# The legend title wraps at this many characters (Vega cuts a longer line with « … »); a
+# line of that length fits the limit in pixels at both font sizes.
+LEGENDE_CARACTERES = 22
 
 
 def fichier_contours() -> Path:
@@ -115,6 +120,12 @@ def bordures_bassins(communes: pl.DataFrame, formes: dict[str, dict]) -> list[di
     return out
 
 
+def titre_legende(col: str) -> list[str]:
+    """The indicator's label in short lines (a list: one legend title line each); a number
+    such as « 1 000 » stays on one line."""
+    return textwrap.wrap(re.sub(r"(?<=\d) (?=\d{3})", "\u00a0", labels.colonne(col)), LEGENDE_CARACTERES)
+
+
 def carte_communes(df: pl.DataFrame, col: str, formes: dict[str, dict], *, sous_titre: str | None = None,
                    details: tuple[str, ...] = (), grand: bool = False) -> alt.LayerChart:
     """Communes (rows of densite_commune with an outline) coloured by `col`, basin borders in
@@ -137,9 +148,10 @@ def carte_communes(df: pl.DataFrame, col: str, formes: dict[str, dict], *, sous_
     communes = alt.Chart(alt.Data(values=features)).mark_geoshape(stroke="white", strokeWidth=0.8).encode(
         color=alt.condition(
             known,
-            alt.Color(f"properties.{col}:Q", title=labels.colonne(col), scale=alt.Scale(scheme="blues", zero=True),
+            alt.Color(f"properties.{col}:Q", title=titre_legende(col),
+                      scale=alt.Scale(scheme="blues", zero=True),
                       legend=alt.Legend(format=VEGA_FORMAT.get(unit, ",.1f"), orient="right",
-                                        gradientLength=220 if grand else 160, titleLimit=260)),
+                                        gradientLength=220 if grand else 160, titleLimit=400 if grand else 260)),
             alt.value(SANS_VALEUR)),
         tooltip=tooltip,
     )
