@@ -19,7 +19,7 @@ import polars as pl
 
 from ui import attention, export, labels
 from ui.format import dates_fr, fmt_valeur
-from warehouse import changements, conservation, queries, queries_attention
+from warehouse import changements, conservation, queries, queries_attention, queries_territoires
 from warehouse.db import Version, current_file
 from warehouse.scope import Filters, Scope
 
@@ -66,6 +66,14 @@ def _objectifs(con, f: Filters, scope: Scope) -> pl.DataFrame | None:
     return queries_plan.objectifs(con, f, scope) if there else None
 
 
+def _communes(con, f: Filters, scope: Scope) -> pl.DataFrame | None:
+    """What the « Territoires » page draws its map from, read as the page reads it: None when
+    no demand figures are loaded for the year (the page then shows no map either)."""
+    if f.annee not in queries_territoires.annees_demande(con, f, scope)["annee"].to_list():
+        return None
+    return queries_territoires.densite_communes(con, f, scope)
+
+
 @dataclass(frozen=True)
 class Dossier:
     """Everything the pack shows, read with one scope."""
@@ -88,6 +96,7 @@ class Dossier:
     objectifs: pl.DataFrame | None
     retours: pl.DataFrame | None  # what changed since `depuis` (None: no date given)
     indicateurs: pl.DataFrame | None
+    communes: pl.DataFrame | None = None  # the map's rows (None: no demand figures for the year, no map)
 
     @property
     def filtres(self) -> Filters:
@@ -136,6 +145,7 @@ def lire(con, link: Path, bassin: str, annee: int, scope: Scope, depuis: date | 
         points=queries_attention.points_attention(con, f, scope),
         objectifs=_objectifs(con, f, scope),
         retours=retours, indicateurs=indicateurs,
+        communes=_communes(con, f, scope),
     )
 
 

@@ -1,6 +1,6 @@
 """The committee pack as a printable A4 landscape PDF: a cover, the key figures against n-1
 and the department, the main charts (the pages' own Altair builders, rendered by
-vl-convert), the structures, the action plan's follow-up where it exists, the points of
+vl-convert), the map of the communes where the year's demand figures are loaded, the structures, the action plan's follow-up where it exists, the points of
 attention, and what changed since the last committee. Readable in black and white: every
 bar and point carries its value, and tables say « secret » where secrecy hides a figure.
 """
@@ -11,7 +11,7 @@ import polars as pl
 
 from documents.comite import TOUS, Dossier, changes_en_texte, libelle_territoire, valeur_texte
 from documents.pdf import Document, aujourdhui
-from ui import attention, charts, labels
+from ui import attention, carte, charts, labels
 from ui.format import VIDE, date_fr, fmt_evolution, pluriel
 
 CLES = ("nb_siae", "taux_retour", "nb_salaries", "nb_entrees", "nb_sorties", "etp_conventionnes", "etp_insertion",
@@ -66,7 +66,10 @@ def _couverture(doc: Document, d: Dossier) -> None:
         doc.texte("**Diffusion** : secret statistique appliqué ; une valeur qui permettrait de reconnaître une "
                   "personne ou une structure est remplacée par « secret ».", 12)
     doc.ln(8)
-    sommaire = ["Chiffres clés, comparés à l'année précédente et au département", "Graphiques", "Les structures"]
+    sommaire = ["Chiffres clés, comparés à l'année précédente et au département", "Graphiques"]
+    if d.communes is not None:
+        sommaire.append("Carte des communes")
+    sommaire.append("Les structures")
     if d.objectifs is not None:
         sommaire.append("Suivi des objectifs du plan d'action")
     sommaire.append("Points d'attention")
@@ -122,6 +125,32 @@ def _graphiques(doc: Document, d: Dossier) -> None:
     if any(c.startswith("_secret_") for c in d.territoire.columns):
         doc.texte("Certaines valeurs ne sont pas tracées : elles sont masquées par le secret statistique.", 7.5,
                   "I", (80, 80, 80))
+
+
+def titre_carte(d: Dossier, col: str) -> str:
+    return f"Carte : {labels.colonne(col)} par commune, {libelle_territoire(d.bassin)}, {d.annee}"
+
+
+def _carte(doc: Document, d: Dossier) -> None:
+    """The « Territoires » page's map, coloured by the indicator the page opens on, on its own page."""
+    if d.communes is None:
+        return  # no demand figures for the year: the page has no map either
+    formes = carte.contours()
+    communes = d.communes.filter(pl.col("commune_insee").is_in(list(formes)))
+    # The page's first choice among what this reader may see (ui.territoires.visibles: a column
+    # hidden from the reader comes with its `_secret_` reason).
+    col = next(c for c in carte.INDICATEURS_CARTE if f"_secret_{c}" not in d.communes.columns)
+    doc.add_page()
+    doc.section(titre_carte(d, col))
+    if communes.is_empty():
+        doc.texte("Pas de carte : aucune commune de ce territoire n'a de contour.")
+        return
+    chart = carte.carte_communes(communes, col, formes, sous_titre=f"{libelle_territoire(d.bassin)} · {d.annee}",
+                                 noms=True)
+    chart.width, chart.height = 820, 560  # "container" has no width outside a page
+    doc.graphique(chart, doc.epw, hauteur=doc.h - doc.get_y() - 36)
+    doc.texte("Demande : demandeurs d'emploi A, B, C au 31/12 (France Travail). Offre : conventions de l'année ; une "
+              "SIAE compte dans la commune de son siège. " + carte.source_contours(), 7.5, "I", (80, 80, 80))
 
 
 def _structures(doc: Document, d: Dossier) -> None:
@@ -201,6 +230,7 @@ def pdf(d: Dossier) -> bytes:
     doc.add_page()
     _cles(doc, d)
     _graphiques(doc, d)
+    _carte(doc, d)
     _structures(doc, d)
     _objectifs(doc, d)
     _points(doc, d)

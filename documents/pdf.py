@@ -106,10 +106,18 @@ class Document(FPDF):
                 for cell in ligne:
                     row.cell(typo(cell))
 
-    def graphique(self, chart: alt.TopLevelMixin, largeur: float) -> None:
-        """A chart as a PNG image, `largeur` mm wide (rendered at print resolution)."""
+    def graphique(self, chart: alt.TopLevelMixin, largeur: float, hauteur: float | None = None) -> None:
+        """A chart as a PNG image, `largeur` mm wide (rendered at print resolution); with
+        `hauteur`, it fits in `largeur` x `hauteur` mm, keeps its proportions and is centred."""
         png = vl_convert.vegalite_to_png(chart.to_dict(), scale=2.5)
-        self.image(io.BytesIO(png), w=largeur)
+        if hauteur is None:
+            self.image(io.BytesIO(png), w=largeur)
+            return
+        w, h = Image.open(io.BytesIO(png)).size
+        echelle = min(largeur / w, hauteur / h)
+        y = self.get_y()
+        self.image(io.BytesIO(png), x=self.l_margin + (largeur - w * echelle) / 2, y=y, w=w * echelle)
+        self.set_y(y + h * echelle + 2)
 
     def graphiques(self, charts: list[alt.TopLevelMixin], par_ligne: int = 2, ecart: float = 8,
                    largeur: float | None = None) -> None:

@@ -24,7 +24,7 @@ from conftest import ROOT
 from loaders.load import load_files
 from ui import labels
 from ui.format import fmt_valeur
-from warehouse import changements, queries
+from warehouse import changements, queries, queries_territoires
 from warehouse.db import connect_read, list_versions
 from warehouse.scope import Filters, Scope
 
@@ -52,6 +52,11 @@ def pdf_text(path_or_bytes) -> str:
     data = path_or_bytes.read_bytes() if isinstance(path_or_bytes, Path) else path_or_bytes
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     return re.sub(r" {2,}", " ", text)  # justified lines come out with wider spaces
+
+
+def plat(text: str) -> str:
+    """Words only: no-break spaces and line ends as single spaces."""
+    return " ".join(text.split())
 
 
 def sheet(path: Path, name: str) -> list[dict]:
@@ -175,6 +180,60 @@ def test_committee_pack_holds_nothing_its_screens_would_not_show(seed, tmp_path)
     assert not [s for s in others["siret"] if s in text]
     assert set(d.structures["bassin"]) == {"SUD"}
     assert d.territoire.equals(read(seed, queries.territoire, f, CTA_SUD, depuis=2021))
+    # The map: the Territoires page's rows for this committee, persons in the SIAE hidden.
+    assert d.communes.equals(read(seed, queries_territoires.densite_communes, f, CTA_SUD))
+    assert set(d.communes["bassin"]) == {"SUD"} and d.communes["nb_salaries"].null_count() == d.communes.height
+    assert "Carte : ETP conventionnés pour 1 000 demandeurs par commune, Bassin Sud, 2025" in plat(text)
+
+
+# ---- the map of the basin ----
+
+def images(pdf: bytes) -> int:
+    from pypdf import PdfReader
+
+    return sum(len(p.images) for p in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_pack_pdf_holds_the_basin_map_when_the_demand_figures_are_loaded(seed, monkeypatch):
+    from dataclasses import replace
+
+    from documents import comite, comite_pdf
+    from ui import carte
+
+    con = connect_read(seed)
+    try:
+        d = comite.lire(con, seed, "SUD", 2025, Scope.admin())
+    finally:
+        con.close()
+    assert d.communes.equals(read(seed, queries_territoires.densite_communes, Filters(annee=2025, bassins=("SUD",)),
+                                  Scope.admin()))
+    assert d.communes.height == 10  # the ten communes of the Sud basin in the seed's referential
+    titre = "Carte : ETP conventionnés pour 1 000 demandeurs par commune, Bassin Sud, 2025"
+    avec = comite_pdf.pdf(d)
+    text = plat(pdf_text(avec))
+    assert titre in text and "3. Carte des communes" in text
+    assert "IGN, INSEE — Admin Express COG 2018" in text
+    sans = comite_pdf.pdf(replace(d, communes=None))  # no demand figures: no map, one image fewer
+    assert images(avec) == images(sans) + 1
+    assert "Carte" not in pdf_text(sans)
+    monkeypatch.setattr(carte, "contours", lambda: {})  # no outlines: a line says so, no image
+    sans_contours = comite_pdf.pdf(d)
+    assert "Pas de carte : aucune commune de ce territoire n'a de contour." in pdf_text(sans_contours)
+    assert images(sans_contours) == images(sans)
+
+
+def test_pack_of_a_year_without_demand_figures_builds_without_the_map(deux_versions):
+    from documents import comite, comite_pdf
+
+    con = connect_read(deux_versions)
+    try:
+        assert queries_territoires.annees_demande(con, Filters(), Scope.admin()).is_empty()
+        d = comite.lire(con, deux_versions, "SUD", 2024, Scope.admin())
+    finally:
+        con.close()
+    assert d.communes is None
+    text = pdf_text(comite_pdf.pdf(d))
+    assert "Les structures 2024" in text and "Carte" not in text
 
 
 # ---- what changed since: a late return, a corrected one, a missing one ----

@@ -31,6 +31,9 @@ from ui.format import VEGA_FORMAT
 CONTOURS_DIR = Path(__file__).resolve().parent.parent / "config" / "contours"
 CONTOURS_DEPARTEMENT = CONTOURS_DIR / "communes.geojson"
 CONTOURS_REUNION = CONTOURS_DIR / "communes-974-la-reunion.geojson"
+# The mention the Licence Ouverte asks of whoever reuses the bundled outlines (config/contours/README.md).
+SOURCE_REUNION = "Contours des communes : IGN, INSEE — Admin Express COG 2018 (Licence Ouverte / Etalab)."
+SOURCE_DEPARTEMENT = "Contours des communes : fichier du département (config/contours/communes.geojson)."
 
 # What a commune can be coloured by (the page offers them in this order).
 INDICATEURS_CARTE = ("etp_conventionnes_pour_1000_de", "salaries_pour_1000_de", "nb_siae")
@@ -42,6 +45,11 @@ LEGENDE_CARACTERES = 22
 
 def fichier_contours() -> Path:
     return CONTOURS_DEPARTEMENT if CONTOURS_DEPARTEMENT.exists() else CONTOURS_REUNION
+
+
+def source_contours() -> str:
+    """Where the outlines drawn come from, as a printed map must say."""
+    return SOURCE_DEPARTEMENT if fichier_contours() == CONTOURS_DEPARTEMENT else SOURCE_REUNION
 
 
 def _rings(geometry: dict) -> list[list[list]]:
@@ -127,10 +135,11 @@ def titre_legende(col: str) -> list[str]:
 
 
 def carte_communes(df: pl.DataFrame, col: str, formes: dict[str, dict], *, sous_titre: str | None = None,
-                   details: tuple[str, ...] = (), grand: bool = False) -> alt.LayerChart:
+                   details: tuple[str, ...] = (), grand: bool = False, noms: bool = False) -> alt.LayerChart:
     """Communes (rows of densite_commune with an outline) coloured by `col`, basin borders in
     black, and on each commune with SIAE a disc with their number. `details`: the figures
-    the tooltip adds (columns of df), after the commune, its basin and `col`."""
+    the tooltip adds (columns of df), after the commune, its basin and `col`. `noms`: each
+    commune's name under its centre, for paper, which has no tooltip."""
     unit = labels.unite(col)
     shown = df.filter(pl.col("commune_insee").is_in(list(formes)))
     tip_cols = [c for c in dict.fromkeys((col, *details)) if c in shown.columns]
@@ -173,5 +182,14 @@ def carte_communes(df: pl.DataFrame, col: str, formes: dict[str, dict], *, sous_
     title = alt.Title(f"{labels.colonne(col)} par commune",
                       subtitle=(f"{sous_titre} · " if sous_titre else "") + "trait noir : limites des bassins ; "
                       "pastille : nombre de SIAE ; gris : chiffre inconnu", anchor="start")
-    chart = alt.layer(communes, bassins, discs, counts).project(type="mercator")
+    layers = [communes, bassins, discs, counts]
+    if noms:
+        centres = pl.DataFrame([{"commune": r["nom_commune"], "longitude": formes[r["commune_insee"]]["centre"][0],
+                                 "latitude": formes[r["commune_insee"]]["centre"][1]} for r in shown.iter_rows(named=True)],
+                               schema={"commune": pl.String, "longitude": pl.Float64, "latitude": pl.Float64})
+        name = alt.Chart(centres).encode(longitude="longitude:Q", latitude="latitude:Q", text="commune:N")
+        # a white halo under the name keeps it readable on the darkest fill
+        layers += [name.mark_text(dy=17, fontSize=10, stroke="white", strokeWidth=3, strokeJoin="round"),
+                   name.mark_text(dy=17, fontSize=10, color="#1F1F1F")]
+    chart = alt.layer(*layers).project(type="mercator")
     return charts.finish(chart, title=title, height=620 if grand else 520, width="container", grand=grand)
