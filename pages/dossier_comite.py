@@ -14,8 +14,8 @@ from warehouse.scope import Filters
 
 f = page.filtres()
 page.entete("Dossier de comité", None, "le dossier de séance d'un comité technique d'animation : chiffres clés "
-            "comparés à l'année précédente et au département, graphiques, structures, points d'attention et ce "
-            "qui a changé depuis le dernier comité. Un classeur Excel et un PDF à imprimer.")
+            "comparés à l'année précédente et au département, graphiques, carte, structures, points d'attention "
+            "et ce qui a changé depuis le dernier comité. Un classeur Excel et un PDF à imprimer.")
 
 scope = data.scope_courant()
 offerts = list(scope.bassins) if scope.bassins is not None else [
