@@ -47,6 +47,7 @@ if projection:
     du_bassin = avec_contour.filter(avec_contour["bassin"] == bassin)
     page.graphique(lambda: carte.carte_communes(du_bassin, choix[0], formes, details=tuple(details), grand=True),
                    du_bassin, key="carte_projection", vide=SANS_CARTE)
+    st.caption(carte.source_contours())  # the outlines' licence asks for their credit wherever shown
     st.stop()
 
 page.entete("Territoires", f, "l'offre d'insertion à côté des demandeurs d'emploi et des foyers au RSA, "
@@ -63,7 +64,7 @@ chiffrees = annees.filter(annees["annee"] == f.annee).row(0, named=True)
 st.caption(f"Demande : demandeurs d'emploi A, B, C au 31/12 (France Travail), foyers au RSA (CAF), population "
            f"15-64 ans (INSEE) ; chiffres de {fmt_nombre(chiffrees['nb_communes_chiffrees'])} commune(s) sur "
            f"{fmt_nombre(chiffrees['nb_communes'])}. Offre : conventions de l'année ; une SIAE compte dans la "
-           "commune de son siège.")
+           "commune de son siège. " + carte.source_contours())
 
 st.subheader("Par bassin")
 densite = data.lire("densite", f, depuis=annees["annee"].min())

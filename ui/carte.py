@@ -37,7 +37,8 @@ SOURCE_DEPARTEMENT = "Contours des communes : fichier du département (config/co
 
 # What a commune can be coloured by (the page offers them in this order).
 INDICATEURS_CARTE = ("etp_conventionnes_pour_1000_de", "salaries_pour_1000_de", "nb_siae")
-SANS_VALEUR = "#D9D9D9"
+# white, not grey: printed in black and white, a grey reads like the scale's palest blue (a 0)
+SANS_VALEUR = "#FFFFFF"
 # The legend title wraps at this many characters (Vega cuts a longer line with « … »); a
 # line of that length fits the limit in pixels at both font sizes.
 LEGENDE_CARACTERES = 22
@@ -154,7 +155,7 @@ def carte_communes(df: pl.DataFrame, col: str, formes: dict[str, dict], *, sous_
         alt.Tooltip(f"properties.{c}:Q", title=labels.colonne(c), format=VEGA_FORMAT.get(labels.unite(c), ",.1f"))
         for c in tip_cols]
     known = f"isValid(datum.properties.{col})"
-    communes = alt.Chart(alt.Data(values=features)).mark_geoshape(stroke="white", strokeWidth=0.8).encode(
+    communes = alt.Chart(alt.Data(values=features)).mark_geoshape(stroke="#8C8C8C", strokeWidth=0.6).encode(
         color=alt.condition(
             known,
             alt.Color(f"properties.{col}:Q", title=titre_legende(col),
@@ -181,7 +182,7 @@ def carte_communes(df: pl.DataFrame, col: str, formes: dict[str, dict], *, sous_
         text=alt.Text("nb_siae:Q", format=",.0f"))
     title = alt.Title(f"{labels.colonne(col)} par commune",
                       subtitle=(f"{sous_titre} · " if sous_titre else "") + "trait noir : limites des bassins ; "
-                      "pastille : nombre de SIAE ; gris : chiffre inconnu", anchor="start")
+                      "pastille : nombre de SIAE ; blanc : chiffre inconnu", anchor="start")
     layers = [communes, bassins, discs, counts]
     if noms:
         centres = pl.DataFrame([{"commune": r["nom_commune"], "longitude": formes[r["commune_insee"]]["centre"][0],
