@@ -25,7 +25,7 @@ from loaders.replace import IncomingReturn, Replacement, incoming_returns
 from loaders.report import ERROR, WARNING, LoadError, Problem
 from loaders.cast import cast_column
 from loaders.validate import Checked, check_sheet
-from warehouse import audit, build
+from warehouse import audit, build, conservation, settings
 from warehouse.db import db_path, new_version, now, scalar
 
 LOADED, UNCHANGED, REJECTED = "loaded", "unchanged", "rejected"
@@ -382,7 +382,20 @@ def load_files(paths: Iterable[str | Path], link: Path | None = None, user: str 
             build.refresh(con, build.years_touched(con, first_load_id))
     except _NothingChanged:
         pass
+    else:
+        _prune_after_load(link)
     audit.record(link, "chargement", user, fichiers=len(results),
                  acceptes=sum(r.status != REJECTED for r in results),
                  refuses=sum(r.status == REJECTED for r in results))
     return results
+
+
+def _prune_after_load(link: Path) -> None:
+    """The retention policy after a load that made a version: disk stays bounded (each
+    version is a full copy) with no one running `prune`. The load is stored whatever happens here."""
+    policy = settings.conservation_versions()
+    if policy.apres_chargement:
+        try:
+            conservation.prune(link, policy)
+        except OSError:
+            pass  # a version that cannot be removed now is removed after a later load

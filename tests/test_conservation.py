@@ -90,3 +90,33 @@ def test_a_committee_pack_pins_its_versions_and_since_still_compares(quinze, tmp
     assert {v.number for v in list_versions(quinze)} == {6, 15}
     v, retours, _ = changements.comparer(quinze, last_month, Filters(annee=2024, bassins=("SUD",)), Scope.admin())
     assert v.number == 6 and retours.height > 0
+
+
+def test_each_load_applies_the_policy_so_disk_stays_bounded(tmp_path, monkeypatch):
+    """Officers load returns one by one for weeks: no one runs prune, the versions still stop
+    at what the policy keeps. Here the last 2 and nothing per month: after 4 late returns,
+    2 versions are left, and the load history still counts every load."""
+    from loaders.load import load_files
+
+    conf = tmp_path / "observatoire.toml"
+    conf.write_text("[versions]\ndernieres = 2\nmois = 0\n", encoding="utf-8")
+    monkeypatch.setenv("IAE_CONFIG", str(conf))
+    link = fixture_warehouse(copy_to=tmp_path)
+    before = len(list_versions(link))
+    header = "annee;siret;chiffre_affaires;aides_etat;aides_departement;aides_region;aides_communes;fse;" \
+             "autres_aides_publiques;fonds_propres;resultat_net;total_charges"
+    for i in range(4):
+        f = tmp_path / f"finances_{i}.csv"
+        f.write_text(f"{header}\n2023;11111111000016;{130000 + i};60000;10000;;;10000;;25000;5000;195000\n",
+                     encoding="utf-8")
+        assert [r.status for r in load_files([f], link)] == ["loaded"]
+    numbers = [v.number for v in list_versions(link)]
+    assert len(numbers) == 2 and numbers[-1] == before + 4
+    journal = (link.parent / (link.name + ".versions") / "supprimees.jsonl").read_text(encoding="utf-8")
+    assert journal.count('"version"') == before + 2
+
+    conf.write_text("[versions]\ndernieres = 2\nmois = 0\napres_chargement = false\n", encoding="utf-8")
+    f = tmp_path / "finances_off.csv"
+    f.write_text(f"{header}\n2023;11111111000016;140000;60000;10000;;;10000;;25000;5000;195000\n", encoding="utf-8")
+    load_files([f], link)
+    assert len(list_versions(link)) == 3  # switched off: only the command prunes

@@ -60,10 +60,13 @@ class ConservationVersions:
 
     dernieres: int = 10
     mois: int = 12
+    # after every load, so that disk stays bounded without anyone thinking of it
+    apres_chargement: bool = True
 
 
 def conservation_versions(path: Path | None = None) -> ConservationVersions:
     path = path or Path(os.environ.get("IAE_CONFIG", CONFIG))
     data = tomllib.loads(path.read_text()) if path.exists() else {}
     fields = ConservationVersions.__dataclass_fields__
-    return ConservationVersions(**{k: max(0, int(v)) for k, v in data.get("versions", {}).items() if k in fields})
+    return ConservationVersions(**{k: bool(v) if isinstance(fields[k].default, bool) else max(0, int(v))
+                                   for k, v in data.get("versions", {}).items() if k in fields})
