@@ -22,6 +22,7 @@ least 5 structures, at least 3 of them unknown to any committee (see `mediane_pu
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import threading
 from dataclasses import dataclass
@@ -329,10 +330,28 @@ def preparer_en_fond(version: Path) -> None:
             try:
                 years = [r[0] for r in con.sql("select distinct annee from indicateurs_siae order by 1 desc").fetchall()]
                 for y in years:
+                    if _ARRET.is_set():
+                        return
                     publication(con.cursor(), y)
             finally:
                 con.close()
         except Exception:  # noqa: BLE001 - a page computes what this could not, and says why
             return
 
-    threading.Thread(target=travail, name=f"publication {version.name}", daemon=True).start()
+    thread = threading.Thread(target=travail, name=f"publication {version.name}", daemon=True)
+    _EN_FOND[:] = [t for t in _EN_FOND if t.is_alive()] + [thread]
+    thread.start()
+
+
+# A daemon thread killed inside DuckDB or HiGHS at interpreter exit aborts the process
+# ("terminate called without an active exception", exit 134): at exit, the background work
+# stops after the cube it is computing.
+_ARRET = threading.Event()
+_EN_FOND: list[threading.Thread] = []
+
+
+@atexit.register
+def _arreter_en_fond() -> None:
+    _ARRET.set()
+    for thread in _EN_FOND:
+        thread.join()
