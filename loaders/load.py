@@ -26,7 +26,7 @@ from loaders.report import ERROR, WARNING, LoadError, Problem
 from loaders.cast import cast_column
 from loaders.validate import Checked, check_sheet
 from warehouse import audit, build, conservation, settings
-from warehouse.db import db_path, new_version, now, scalar
+from warehouse.db import db_path, new_version, now, register_frame, scalar
 
 LOADED, UNCHANGED, REJECTED = "loaded", "unchanged", "rejected"
 # Held back: valid, but it would replace a person-level return by one of fewer than half its
@@ -151,7 +151,7 @@ def store_sheet(con: duckdb.DuckDBPyConnection, template: str, df: pl.DataFrame,
     t = TEMPLATES[template]
     raw = build.raw_table(template)
     casts = ", ".join(f"i.{c.name}::{c.sql_type}" for c in t.columns)
-    con.register("incoming", df)
+    register_frame(con, "incoming", df)
     try:
         if template == "communes":
             con.execute(f"delete from {raw} where commune_insee in (select commune_insee from incoming)")
@@ -162,7 +162,7 @@ def store_sheet(con: duckdb.DuckDBPyConnection, template: str, df: pl.DataFrame,
         if "siret" not in t.return_key:
             return _store_by_key(con, t, raw, casts, load_id)
         key = list(t.return_key)
-        con.register("incoming_returns", hashes if hashes is not None else _content_hashes(df, key))
+        register_frame(con, "incoming_returns", hashes if hashes is not None else _content_hashes(df, key))
         con.execute(
             """create or replace temp table diff as
                select i.siret, i.annee, i.content_hash, i.n, r.load_id as previous_load_id,
@@ -378,8 +378,8 @@ def load_files(paths: Iterable[str | Path], link: Path | None = None, user: str 
                     progress(i + 1, len(files), result)
             if results and all(r.status == UNCHANGED for r in results):
                 raise _NothingChanged
-            # The marts are tables: recompute them once, after the last file, only the years it touched.
-            build.refresh(con, build.years_touched(con, first_load_id))
+            # The marts are tables: recompute them once, after the last file, only what it can change.
+            build.refresh(con, build.changes_since(con, first_load_id))
     except _NothingChanged:
         pass
     else:

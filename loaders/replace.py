@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from contract import TEMPLATES
+from warehouse.db import register_frame
 
 # Templates with one row per person: their returns are guarded.
 PERSON_TEMPLATES = ("salaries_insertion", "personnel_permanent")
@@ -119,7 +120,7 @@ def replacements(con, incoming: list[IncomingReturn], with_figures: bool = False
     keys = pl.DataFrame([(r.template, r.siret, r.annee, r.content_hash) for r in incoming],
                         schema={"template": pl.String, "siret": pl.String, "annee": pl.Int32, "h": pl.String},
                         orient="row")
-    con.register("incoming_keys", keys)
+    register_frame(con, "incoming_keys", keys)
     try:
         stored = con.sql("""select r.template, r.siret, r.annee, r.row_count, r.load_id
                             from returns r inner join incoming_keys i using (template, siret, annee)

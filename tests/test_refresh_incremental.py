@@ -1,6 +1,7 @@
-"""A load recomputes only the mart rows of the years it touched (warehouse.build.refresh with
-`annees`); after any sequence of loads, replacements, refused files and restores, the marts
-must equal a full rebuild, row for row (`except all` both ways)."""
+"""A load recomputes only the mart rows it can change (warehouse.build.refresh with `changes`:
+the marts that read what it wrote, the years it touched, the SIAE it touched); after any
+sequence of loads, replacements, refused files and restores, the marts must equal a full
+rebuild, row for row (`except all` both ways)."""
 
 from __future__ import annotations
 
@@ -108,8 +109,12 @@ def _differences(link: Path, folder: Path) -> dict[str, tuple[int, int]]:
         copy.unlink()
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_incremental_marts_equal_a_full_rebuild(tmp_path, seed):
+@pytest.mark.parametrize("seed, one_by_one", [(1, True), (2, True), (3, False)])
+def test_incremental_marts_equal_a_full_rebuild(tmp_path, monkeypatch, seed, one_by_one):
+    """`one_by_one`: a load recomputes only its SIAE's rows of the per-SIAE marts (a few SIAE);
+    otherwise whole years (many SIAE)."""
+    if not one_by_one:
+        monkeypatch.setattr(build, "MAX_SIAE_ONE_BY_ONE", 0)
     rng = random.Random(seed)
     link = tmp_path / "wh" / "iae.duckdb"
     late = _first_load(rng, link, tmp_path)
@@ -133,9 +138,74 @@ def test_a_late_return_touches_its_year_and_the_two_after(tmp_path):
     assert result.status == "loaded" and result.replaced == 1
     con = connect_read(link)
     try:
-        assert build.years_touched(con, last + 1) == {int(annee)} == {2022}
+        changes = build.changes_since(con, last + 1)
+        assert changes.years == {int(annee)} == {2022}
+        assert {'raw_finances', 'returns'} <= changes.tables and 'raw_salaries_insertion' not in changes.tables
         ca = con.sql("select chiffre_affaires from indicateurs_siae where annee = 2022 and siret = ?",
                      params=[siret]).fetchall()
     finally:
         con.close()
     assert ca == [(100001,)]
+
+
+def test_a_mart_is_recomputed_only_after_a_load_of_what_it_reads():
+    reads = build._tables_read()
+    assert "raw_finances" in reads["indicateurs_siae"] and "raw_finances" in reads["points_attention"]
+    # through indicateurs_territoire, which reads indicateurs_siae
+    assert {"raw_finances", "raw_salaries_insertion", "returns"} <= reads["densite_territoire"]
+    assert {"raw_objectifs", "load_log"} <= reads["suivi_objectifs"]
+    # a late finances return leaves the salaried people's distributions alone
+    assert "raw_finances" not in reads["publics_repartition"] | reads["sorties_par_categorie"]
+    assert "raw_salaries_insertion" in reads["publics_repartition"]
+
+
+def _rows_by_siae(con: duckdb.DuckDBPyConnection, marts: list[str]) -> dict[tuple[str, str], list[tuple]]:
+    """Each mart's rows that have a SIAE, by (mart, siret), sorted."""
+    out: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    for m in marts:
+        for row in con.sql(f"select siret, * exclude (siret) from {m} where siret is not null").fetchall():
+            out[(m, row[0])].append(row)
+    return {k: sorted(v, key=repr) for k, v in out.items()}
+
+
+# A SIAE's returns changed as much as a return can: turnover x 100, equity deep negative,
+# all its people but one gone.
+_UPHEAVAL = ["update raw_finances set chiffre_affaires = chiffre_affaires * 100 + 1e6, fonds_propres = -1e6 "
+             "where siret = $s",
+             "delete from raw_salaries_insertion where siret = $s and rowid not in "
+             "(select min(rowid) from raw_salaries_insertion where siret = $s)",
+             "delete from raw_personnel_permanent where siret = $s and rowid not in "
+             "(select min(rowid) from raw_personnel_permanent where siret = $s)"]
+
+
+@pytest.mark.parametrize("fixture", ["indicateurs", "points_attention"])
+def test_a_per_siae_mart_row_reads_only_its_own_siae(tmp_path, fixture):
+    """What PER_SIAE_MARTS declares: upheaving one SIAE's returns changes no other SIAE's rows of
+    those marts. The same sweep must see another mart (peer medians) move for other SIAE, or it
+    could not catch a mart wrongly declared."""
+    link = tmp_path / "wh" / "iae.duckdb"
+    load_files(sorted((FIXTURE_DIR.parent / fixture).glob("*.csv")), link, user="tests")
+    shutil.copyfile(current_file(link), tmp_path / "base.duckdb")
+    with_siret = [m for m in MARTS if m not in {"densite_commune", "densite_territoire", "indicateurs_territoire",
+                                                "offre_par_bassin", "suivi_objectifs"}]
+    base = duckdb.connect(str(tmp_path / "base.duckdb"), read_only=True)
+    before = _rows_by_siae(base, with_siret)
+    sirets = [r[0] for r in base.sql("select distinct siret from raw_conventions order by 1").fetchall()]
+    base.close()
+    seen_moving_elsewhere: set[str] = set()
+    for siret in sirets:
+        shutil.copyfile(tmp_path / "base.duckdb", tmp_path / "copy.duckdb")
+        con = duckdb.connect(str(tmp_path / "copy.duckdb"))
+        try:
+            for statement in _UPHEAVAL:
+                con.execute(statement, {"s": siret})
+            build.refresh(con)
+            after = _rows_by_siae(con, with_siret)
+        finally:
+            con.close()
+        for (mart, other) in before.keys() | after.keys():
+            if other != siret and before.get((mart, other)) != after.get((mart, other)):
+                assert mart not in build.PER_SIAE_MARTS, f"{mart} : les lignes de {other} changent avec {siret}"
+                seen_moving_elsewhere.add(mart)
+    if fixture == "points_attention":
+        assert "points_attention" in seen_moving_elsewhere

@@ -7,8 +7,10 @@ it becomes a view named after the file, staging before marts.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection
 
@@ -146,11 +148,18 @@ def _sql_fingerprint() -> str:
     return h.hexdigest()
 
 
+def _names_read(text: str, names: set[str]) -> set[str]:
+    """The names of `names` a SQL text mentions as whole words (a mention in a comment counts:
+    reading too much is safe, too little is not)."""
+    return {n for n in names if re.search(rf"\b{n}\b", text)}
+
+
+@functools.cache  # sql/ is code: it does not change while a process runs
 def _ordered_sql_files() -> list[Path]:
     """Staging then marts, each file after the views its text names (a topological order)."""
     files = sql_files()
     names = {f.stem for f in files}
-    reads = {f.stem: {n for n in names - {f.stem} if re.search(rf"\b{n}\b", f.read_text())} for f in files}
+    reads = {f.stem: _names_read(f.read_text(), names - {f.stem}) for f in files}
     ordered: list[Path] = []
     done: set[str] = set()
     while len(ordered) < len(files):
@@ -160,6 +169,23 @@ def _ordered_sql_files() -> list[Path]:
         ordered += ready
         done |= {f.stem for f in ready}
     return ordered
+
+
+# The tables a load writes: the raw rows of each template and the bookkeeping of returns.
+WRITTEN_BY_LOADS = {raw_table(t) for t in TEMPLATES} | {"load_log", "load_problems", "returns", "return_events"}
+
+
+@functools.cache
+def _tables_read() -> dict[str, set[str]]:
+    """For each view of sql/, the tables a load writes that it reads, itself or through the
+    views it reads: a load that wrote none of them cannot change its rows."""
+    out: dict[str, set[str]] = {}
+    views = {f.stem for f in sql_files()}
+    for f in _ordered_sql_files():  # a view after those it reads
+        text = f.read_text()
+        out[f.stem] = _names_read(text, WRITTEN_BY_LOADS).union(
+            *(out[v] for v in _names_read(text, views - {f.stem})))
+    return out
 
 
 def _create_views(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -184,15 +210,26 @@ def _drop_materialised(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"drop table {name}")
 
 
-def refresh(con: duckdb.DuckDBPyConnection, annees: Collection[int] | None = None) -> None:
+@dataclass(frozen=True)
+class Changes:
+    """What loads wrote: the years of their rows and return events (None: rows without a year,
+    the communes reference, so every year), the tables they wrote (WRITTEN_BY_LOADS), and the
+    SIAE whose returns they wrote (None: a template without SIRET, so any SIAE)."""
+    years: frozenset[int] | None
+    tables: frozenset[str]
+    sirets: frozenset[str] | None = None
+
+
+def refresh(con: duckdb.DuckDBPyConnection, changes: Changes | None = None) -> None:
     """Recompute the marts and store each as a table under its view's name, same columns.
 
     Pages then read precomputed rows (a few ms) instead of re-planning nested views at
     every query (docs/ARCHITECTURE.md, habit 5); a load calls this once, after its last file.
-    `annees`: only the rows of those years changed (years_touched); None: recompute everything.
+    `changes`: what the loads wrote (changes_since); only the marts that read those tables, and
+    only the rows of the years a change can reach, are recomputed. None: everything.
     """
-    if annees is not None and _mart_names() <= _tables(con):
-        _refresh_years(con, annees)
+    if changes is not None and changes.years is not None and _mart_names() <= _tables(con):
+        _refresh_years(con, changes)
         return
     _drop_materialised(con)
     marts = _mart_names()
@@ -206,31 +243,58 @@ def refresh(con: duckdb.DuckDBPyConnection, annees: Collection[int] | None = Non
 # A mart row of year n reads the finances of n - 1 and n - 2 (indicateurs_siae, points_attention):
 # a change in year n changes the rows of n, n + 1 and n + 2. Raise it if a view reads further back.
 YEARS_READ_BACK = 2
+BOOKKEEPING_TABLES = frozenset({"load_log", "load_problems", "returns", "return_events"})
 
 
-def years_touched(con: duckdb.DuckDBPyConnection, since_load_id: int) -> set[int] | None:
-    """The years whose raw rows or return events the loads numbered from `since_load_id` wrote
-    (a replaced or refused return is in return_events; a replacement deletes rows of the year it
-    inserts). None when one wrote rows without a year (the communes reference): all of them."""
-    if scalar(con, "select count(*) from raw_communes where _load_id >= ?", [since_load_id]):
-        return None
-    parts = [f"select annee from {raw_table(t)} where _load_id >= $id" for t in TEMPLATES if t != "communes"]
-    parts.append("select annee from return_events where load_id >= $id")
-    return {r[0] for r in con.sql(" union ".join(parts), params={"id": since_load_id}).fetchall()}
+# Marts each row of which reads only the rows of its own SIAE (every join is on siret): after a
+# load of a few SIAE's returns, only their rows are recomputed. A mart comparing a SIAE with
+# others (points_attention: the medians of its type) must not be listed.
+PER_SIAE_MARTS = frozenset({"indicateurs_siae", "suivi_retours", "financement_par_financeur"})
+# Above this many SIAE, recomputing whole years is as fast (a filter `siret = ?` reaches DuckDB's
+# scans; `siret in (...)` does not, so each SIAE is a statement of its own).
+MAX_SIAE_ONE_BY_ONE = 10
 
 
-def _refresh_years(con: duckdb.DuckDBPyConnection, annees: Collection[int]) -> None:
-    """Replace, mart after mart in dependency order, the rows of the years a change can reach by
-    the rows the mart's select gives for them (a mart read by a later one is already renewed)."""
-    years = sorted({int(y) + k for y in annees for k in range(YEARS_READ_BACK + 1)})
+def changes_since(con: duckdb.DuckDBPyConnection, since_load_id: int) -> Changes:
+    """What the loads numbered from `since_load_id` wrote. A raw table is written when it holds
+    rows of those loads: a replaced return's rows are deleted and its new ones inserted in the
+    same load. Years and SIAE: those of the rows and of the return events (a refused return is one)."""
+    written = [t for t in TEMPLATES
+               if scalar(con, f"select count(*) from (select 1 from {raw_table(t)} where _load_id >= ? limit 1)",
+                         [since_load_id])]
+    tables = frozenset({raw_table(t) for t in written}) | BOOKKEEPING_TABLES
+    if "communes" in written:
+        return Changes(None, tables)
+    by_siae = [t for t in written if "siret" in TEMPLATES[t].return_key]
+    parts = [f"select annee, siret from {raw_table(t)} where _load_id >= $id" for t in by_siae]
+    parts += [f"select annee, null from {raw_table(t)} where _load_id >= $id" for t in written if t not in by_siae]
+    parts.append("select annee, siret from return_events where load_id >= $id")
+    rows = con.sql(" union ".join(parts), params={"id": since_load_id}).fetchall()
+    sirets = None if len(by_siae) < len(written) else frozenset(r[1] for r in rows)
+    return Changes(frozenset(r[0] for r in rows), tables, sirets)
+
+
+def _refresh_years(con: duckdb.DuckDBPyConnection, changes: Changes) -> None:
+    """Replace, mart after mart in dependency order, the rows a change can reach by the rows the
+    mart's select gives for them (a mart read by a later one is already renewed): the years
+    touched and the two after; in PER_SIAE_MARTS, only the rows of the SIAE touched. A mart that
+    reads none of the written tables keeps its rows (a finances return leaves the salaried
+    people's distributions as they are)."""
+    years = sorted({int(y) + k for y in changes.years for k in range(YEARS_READ_BACK + 1)})
     if not years:
         return
     marts = _mart_names()
-    within = "annee in (" + ", ".join(f"${i + 1}" for i in range(len(years))) + ")"
+    reads = _tables_read()
+    one_by_one = changes.sirets is not None and len(changes.sirets) <= MAX_SIAE_ONE_BY_ONE
     for f in _ordered_sql_files():
-        if f.stem in marts:
-            con.execute(f"delete from {f.stem} where {within}", years)
-            con.execute(f"insert into {f.stem} select * from (\n{f.read_text()}\n) where {within}", years)
+        if f.stem not in marts or not reads[f.stem] & changes.tables:
+            continue
+        selections = ([{"annees": years, "siret": s} for s in sorted(changes.sirets)]
+                      if one_by_one and f.stem in PER_SIAE_MARTS else [{"annees": years}])
+        for params in selections:
+            where = "list_contains($annees, annee)" + (" and siret = $siret" if "siret" in params else "")
+            con.execute(f"delete from {f.stem} where {where}", params)
+            con.execute(f"insert into {f.stem} select * from (\n{f.read_text()}\n) where {where}", params)
 
 
 def is_current(con: duckdb.DuckDBPyConnection) -> bool:

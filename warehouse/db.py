@@ -204,6 +204,23 @@ def now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
+class _ArrowStream:
+    """A polars frame as DuckDB sees it through the Arrow PyCapsule interface, and nothing else."""
+
+    def __init__(self, frame):
+        self._frame = frame
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        return self._frame.__arrow_c_stream__(requested_schema)
+
+
+def register_frame(con: duckdb.DuckDBPyConnection, name: str, frame) -> None:
+    """`con.register` for a polars frame. DuckDB's own polars path converts through pyarrow, whose
+    import is 0.15 s of a one-row late return; the PyCapsule interface hands it the same Arrow
+    buffers without it (as fast on a 300,000-row frame). Unregister as usual."""
+    con.register(name, _ArrowStream(frame))
+
+
 def scalar(con: duckdb.DuckDBPyConnection, query: str, params: dict | None = None):
     """The single value of a query (DuckDB 2 relations have no fetchone)."""
     rows = con.sql(query, params=params).fetchall()
