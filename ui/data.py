@@ -43,8 +43,11 @@ def scope_courant() -> Scope:
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _connexion(version_path: str) -> duckdb.DuckDBPyConnection:
     con = connect_read(Path(version_path))
-    # a new version: its protected cubes (statistical secrecy) are prepared in the background
-    publication.preparer_en_fond(Path(version_path))
+    # A new version: its protected cubes (statistical secrecy) are prepared in the background,
+    # every year's for the committee members and structures who sign in. In local mode the one
+    # officer is an administrator, who needs them only for tables for circulation: the latest
+    # year's (a cube is about 30 s at La Réunion's size, minutes at national scale, on one core).
+    publication.preparer_en_fond(Path(version_path), toutes_annees=acces.auth_configuree())
     return con
 
 

@@ -318,10 +318,11 @@ def _calculer(con, annee: int, conf: settings.Settings, lecteurs: tuple, key: tu
     return pub
 
 
-def preparer_en_fond(version: Path) -> None:
-    """Compute every year's cube of a version in a background thread, newest year first, so
-    that the first committee member after a load does not wait for it (the app calls this
-    when it opens a new version; the work is done once, then read from beside the version)."""
+def preparer_en_fond(version: Path, toutes_annees: bool = True) -> None:
+    """Compute every year's cube of a version (the latest year's only, without `toutes_annees`)
+    in a background thread, newest year first, so that the first committee member after a load
+    does not wait for it (the app calls this when it opens a new version; the work is done once,
+    then read from beside the version)."""
     from warehouse.db import connect_read
 
     def travail() -> None:
@@ -329,6 +330,7 @@ def preparer_en_fond(version: Path) -> None:
             con = connect_read(version)
             try:
                 years = [r[0] for r in con.sql("select distinct annee from indicateurs_siae order by 1 desc").fetchall()]
+                years = years if toutes_annees else years[:1]
                 for y in years:
                     if _ARRET.is_set():
                         return
