@@ -19,8 +19,6 @@ import statistics
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
-
 from bench.measure import run_child
 from contract.templates import TEMPLATES
 from warehouse import settings
@@ -89,7 +87,7 @@ def folder_bytes(link: Path) -> int:
 
 
 def stored_turnover(link: Path, siret: str, annee: int) -> Decimal | None:
-    con = duckdb.connect(str(current_file(link)), read_only=True)
+    con = connect_read(link)
     try:
         rows = con.sql("select chiffre_affaires from raw_finances where siret = $s and annee = $a",
                        params={"s": siret, "a": annee}).fetchall()
