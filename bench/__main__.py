@@ -16,7 +16,7 @@ from pathlib import Path
 
 import psutil
 
-from bench import data, peer, queries, sessions
+from bench import data, peer, queries, sessions, tardifs
 from bench.measure import ROOT, OtherLoad, median_time, run_child
 from bench.report import Table, duree, memoire, nombre, ratio
 from seed_data.generator.profiles import SCALES
@@ -31,6 +31,11 @@ CIBLE_PREMIERE_PAGE = 1.5  # s
 CIBLE_RELANCE = 0.300  # s, median rerun after a filter change
 CIBLE_RSS_APP = 2**30
 CIBLE_DOSSIER = 5.0  # s, one basin's committee pack (workbook and PDF) at the seed scale
+CIBLE_CHANGEMENT_PAGE = 0.400  # s, median of the switches from the navigation, in the browser
+CIBLE_CHANGEMENT_PAGE_PIRE = 0.800  # s, the slowest page
+CIBLE_TARDIF = 1.0  # s, one late one-row return, end to end (the command, in its own process)
+CIBLE_RSS_TARDIF = 2**30
+CIBLE_VERSIONS = 12  # versions kept after `python -m warehouse prune`
 
 
 def dossier(link: Path, year: int, out: Path) -> dict:
@@ -56,8 +61,14 @@ def parse_args(argv):
     ap.add_argument("--runs", type=int, default=5, help="exécutions par requête, après une de chauffe")
     ap.add_argument("--sessions", type=int, default=10, help="sessions navigateur ouvertes sur l'application")
     ap.add_argument("--no-pages", action="store_true", help="ne pas mesurer les pages (AppTest)")
-    ap.add_argument("--no-browser", action="store_true", help="ne pas mesurer la mémoire avec des sessions navigateur")
+    ap.add_argument("--no-browser", action="store_true",
+                    help="ne rien mesurer dans le navigateur (sessions, changements de page)")
+    ap.add_argument("--tardifs", type=int, metavar="N",
+                    help="retours tardifs d'une ligne chargés un par un (défaut : 5 à l'échelle reunion, 100 sinon ; "
+                         "0 : ne pas mesurer)")
     args = ap.parse_args(argv)
+    if args.tardifs is None:
+        args.tardifs = 5 if args.scale == "reunion" else 100
     n, y, fmt, _ = SCALES[args.scale]
     args.n_siae, args.n_years, args.fmt = args.siae or n, args.years or y, args.format or fmt
     if args.n_siae < 1 or args.n_years < 1:
@@ -264,7 +275,63 @@ def build_table(args, r: dict) -> Table:
               s["rss_pic"] < CIBLE_RSS_APP and s["sessions_affichees"] == s["sessions"])
         for e in s.get("erreurs", []):
             t.note(e)
+    page_switch_rows(t, s)
+    late_return_rows(t, r.get("tardifs", {}))
     return t
+
+
+def page_switch_rows(t: Table, s: dict) -> None:
+    t.section("6. Changement de page dans le navigateur (clic dans la navigation → dernière modification "
+              "de la page, un onglet seul sur le serveur)")
+    c = s.get("changements_page")
+    if c is None:
+        note = s.get("note", "?") if s.get("statut") != "ok" else "non demandé"
+        if s.get("chromium_absent"):
+            note = "chromium absent"
+        t.add("Changement de page", f"non mesuré : {note}",
+              f"< {duree(CIBLE_CHANGEMENT_PAGE)} / < {duree(CIBLE_CHANGEMENT_PAGE_PIRE)}")
+        return
+    if "mediane_s" in c:
+        t.add(f"Médiane sur {len(c['durees_s'])} pages", duree(c["mediane_s"]), f"< {duree(CIBLE_CHANGEMENT_PAGE)}",
+              c["mediane_s"] < CIBLE_CHANGEMENT_PAGE)
+        t.add("Page la plus lente", f"{duree(c['pire_s'])} ({c['pire_page']})",
+              f"< {duree(CIBLE_CHANGEMENT_PAGE_PIRE)}", c["pire_s"] < CIBLE_CHANGEMENT_PAGE_PIRE and not c["erreurs"])
+    for e in c["erreurs"]:
+        t.note(f"non mesurée : {e}")
+
+
+def late_return_rows(t: Table, d: dict) -> None:
+    t.section("7. Retour tardif : un retour finances d'une ligne, chargé par python -m loaders load "
+              "(processus séparé, sur une copie de l'entrepôt)")
+    if not d or d.get("statut") == "ignore":
+        t.add("Retour tardif", "non mesuré : option --tardifs 0")
+        return
+    if "erreur" in d:
+        t.add("Retour tardif", f"erreur : {d['erreur'][:90]}", f"< {duree(CIBLE_TARDIF)}", False)
+        return
+    ok = all(code == 0 for code in d["codes_retour"]) and d["chiffre_affaires_lu"] == d["chiffre_affaires_attendu"]
+    t.add(f"Chargements ({d['n']}, un chiffre d'affaires changé à chaque fois)",
+          f"{sum(code == 0 for code in d['codes_retour'])}/{d['n']} réussis, dernier chiffre "
+          f"{'retrouvé' if ok else 'NON retrouvé'} dans l'entrepôt", "tous réussis", ok)
+    for e in d.get("erreurs", []):
+        t.note(e)
+    t.add("Premier chargement", duree(d["premier_s"]), f"< {duree(CIBLE_TARDIF)}", d["premier_s"] < CIBLE_TARDIF)
+    t.add("Médiane / maximum", f"{duree(d['mediane_s'])} / {duree(d['max_s'])}", f"< {duree(CIBLE_TARDIF)}",
+          d["max_s"] < CIBLE_TARDIF)
+    t.add("Mémoire maximale d'un chargement (RSS)", memoire(d["rss_max_octets"]), f"< {memoire(CIBLE_RSS_TARDIF)}",
+          d["rss_max_octets"] < CIBLE_RSS_TARDIF)
+    v = d["versions"]
+    pol = v["politique"]
+    t.section("8. Versions de l'entrepôt sur disque (dossier des versions de la copie)")
+    t.add("Avant les retours tardifs (1 version)", memoire(v["avant_octets"]))
+    t.add(f"Après {d['n']} retours, sans conservation ({v['versions_apres_chargements']} versions)",
+          memoire(v["apres_chargements_octets"]) + ("" if v["mesure"] else " (calculé : disque insuffisant pour le mesurer)"))
+    t.add(f"Après python -m warehouse prune ({v['versions_apres_prune']} versions gardées)",
+          memoire(v["apres_prune_octets"]) + ("" if v["prune_code_retour"] == 0 else f", code {v['prune_code_retour']}"),
+          f"≤ {CIBLE_VERSIONS} versions", v["prune_code_retour"] == 0 and v["versions_apres_prune"] <= CIBLE_VERSIONS)
+    t.note(f"politique : la version en service, les {pol['dernieres']} dernières, la dernière de chacun des "
+           f"{pol['mois']} derniers mois, celles d'un dossier de comité ; après chaque chargement : "
+           f"{'oui' if pol['apres_chargement'] else 'non'} (config/observatoire.toml [versions])")
 
 
 def main(argv=None) -> int:
@@ -294,7 +361,8 @@ def main(argv=None) -> int:
     year = r["chargement"].get("annee_max") or years[-1]
     r["annee"] = year
     r.update(indicateurs={}, requetes=[], plancher={}, pandas={}, pages={"statut": "non mesuré", "pages": []},
-             sessions={"statut": "ignore", "note": "non demandé"})
+             sessions={"statut": "ignore", "note": "non demandé"},
+             tardifs={"statut": "ignore"})
     if ok_load:
         kinds = queries.mart_kinds(link)
         n_tables = sum(k == "table" for k in kinds.values())
@@ -327,13 +395,19 @@ def main(argv=None) -> int:
             r["profils_erreur"] = str(exc).splitlines()[0]
         step("dossier", "dossier de comité d'un bassin")
         r["dossier"] = dossier(link, year, out)
+        if args.tardifs > 0:
+            step("tardifs", f"{args.tardifs} retour(s) tardif(s) d'une ligne, puis prune")
+            try:
+                r["tardifs"] = tardifs.measure(link, out, args.tardifs)
+            except Exception as exc:  # noqa: BLE001 - the bench reports, it does not crash
+                r["tardifs"] = {"erreur": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"}
         if not args.no_pages:
             step("pages", "pages (AppTest, processus séparé)")
             r["pages"] = pages(link, out)
         if not args.no_browser:
-            step("sessions", f"mémoire de l'application avec {args.sessions} sessions")
+            step("sessions", f"navigateur : changements de page, puis {args.sessions} sessions")
             r["sessions"] = sessions.measure(link, args.sessions)
-        elif not args.no_pages:
+        else:
             r["sessions"] = {"statut": "ignore", "note": "option --no-browser"}
     step(None)
     r["machine"]["autres_processus_coeurs"] = other_load.cores(r["sessions"].get("cpu_navigateur_s", 0.0))

@@ -259,6 +259,9 @@ def run(app: Path, timeout: float) -> dict:
     if not app.is_file():
         return {"statut": "absent", "note": f"{app.name} absent : pages non mesurées", "pages": []}
     preimport()
+    from bench.regime import sans_preparation_en_fond
+
+    sans_preparation_en_fond()
     navigation_as_on_a_server()
     script_cache_as_on_a_server()
     from streamlit.testing.v1 import AppTest
