@@ -164,3 +164,19 @@ def test_the_private_check_sees_each_form(path, source, expected):
 ])
 def test_the_layering_check_sees_each_form(path, source, expected):
     assert layer_violations(ROOT / path, source) == expected
+
+
+# Polars runs a Python function given to an expression on its own threads, which then need the
+# GIL; a Streamlit session's thread calling polars may hold it while it waits for those threads.
+# With ten tabs opening at once, 2 to 4 of them hung for good (the bench, 2026-12-02).
+PYTHON_IN_POLARS = ("map_elements", "map_batches", "map_rows", "map_groups")
+APP_CODE = ("ui", "pages", "warehouse", "documents")
+
+
+def test_no_python_function_inside_a_polars_expression_in_the_app():
+    found = []
+    for f in [ROOT / "app.py"] + [p for pkg in APP_CODE for p in sorted((ROOT / pkg).rglob("*.py"))]:
+        for node in ast.walk(ast.parse(f.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr in PYTHON_IN_POLARS:
+                found.append(f"{f.relative_to(ROOT)}:{node.lineno} {node.attr}")
+    assert not found, found

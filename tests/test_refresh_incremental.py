@@ -149,7 +149,7 @@ def test_a_late_return_touches_its_year_and_the_two_after(tmp_path):
 
 
 def test_a_mart_is_recomputed_only_after_a_load_of_what_it_reads():
-    reads = build._tables_read()
+    reads = build.tables_read()
     assert "raw_finances" in reads["indicateurs_siae"] and "raw_finances" in reads["points_attention"]
     # through indicateurs_territoire, which reads indicateurs_siae
     assert {"raw_finances", "raw_salaries_insertion", "returns"} <= reads["densite_territoire"]

@@ -27,16 +27,14 @@ def avec_libelles(points: pl.DataFrame) -> pl.DataFrame:
     rules = regles.regles()
     unites = {c: r.unite for c, r in rules.items()}
 
-    def texte(regle: str, valeur) -> str:  # in the rule's unit: 1 retour manquant, -50 %, -3 000 €
-        return fmt_valeur(valeur, unites.get(regle, "decimal"))
+    def textes(col: str) -> pl.Series:  # in the rule's unit: 1 retour manquant, -50 %, -3 000 €
+        return pl.Series(f"{col}_texte", [fmt_valeur(v, unites.get(r, "decimal")) for r, v in
+                                          zip(points["regle"].to_list(), points[col].to_list())], dtype=pl.String)
 
     return points.with_columns(
         pl.col("regle").replace_strict({c: r.libelle for c, r in rules.items()}, default=pl.col("regle"),
                                        return_dtype=pl.String).alias("regle_libelle"),
-        pl.struct("regle", "valeur").map_elements(lambda s: texte(s["regle"], s["valeur"]),
-                                                  return_dtype=pl.String).alias("valeur_texte"),
-        pl.struct("regle", "seuil").map_elements(lambda s: texte(s["regle"], s["seuil"]),
-                                                 return_dtype=pl.String).alias("seuil_texte"),
+        textes("valeur"), textes("seuil"),
     )
 
 
@@ -54,7 +52,8 @@ def structures(points: pl.DataFrame) -> pl.DataFrame:
 
 def comptes(points: pl.DataFrame) -> pl.DataFrame:
     """Structures concerned by each rule, by basin, with the total (one column per basin)."""
-    d = avec_libelles(points).with_columns(pl.col("bassin").map_elements(labels.bassin, return_dtype=pl.String))
+    d = avec_libelles(points)
+    d = d.with_columns(labels.en_mots(d, "bassin", labels.bassin))
     bassins = sorted(d["bassin"].unique().to_list())
     ordre = list(regles.regles())
     wide = (d.group_by("regle", "regle_libelle", "bassin").len()

@@ -41,7 +41,7 @@ def chargements_affichage(df: pl.DataFrame) -> pl.DataFrame:
     """stg_load_log rows as read: French outcome, template names, short checksum, French dates."""
     return dates_fr(df.with_columns(
         pl.col("status").replace_strict(STATUT_FICHIER, default=pl.col("status")).alias("resultat"),
-        pl.col("templates").map_elements(modeles, return_dtype=pl.String).alias("modeles"),
+        pl.Series("modeles", [None if t is None else modeles(t) for t in df["templates"].to_list()], dtype=pl.String),
         pl.col("checksum").str.slice(0, 12).alias("empreinte"),
     ), "loaded_at")
 

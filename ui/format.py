@@ -56,9 +56,12 @@ def arrondir(df: pl.DataFrame, unites: dict[str, str]) -> pl.DataFrame:
     keep full precision."""
     cols = [c for c, u in unites.items() if c in df.columns and u in DECIMALES and u != "annee"
             and df.schema[c].is_float()]
+    # Computed here and handed back as Series: a Python function inside a polars expression runs
+    # on polars' threads and needs the GIL, which another session's thread may hold while it waits
+    # for those threads (a deadlock seen with ten tabs opening at once; tests/test_layering.py).
     return df.with_columns(
-        pl.col(c).map_batches(lambda s, d=decimales_stockees(unites[c]): pl.Series(
-            s.name, _arrondir_np(s.to_numpy(), d)), return_dtype=pl.Float64).fill_nan(None) for c in cols)
+        pl.Series(c, _arrondir_np(df[c].to_numpy(), decimales_stockees(unites[c])), dtype=pl.Float64).fill_nan(None)
+        for c in cols)
 
 
 def fmt_nombre(v, decimales: int | None = None) -> str:

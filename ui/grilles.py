@@ -51,7 +51,7 @@ def grille(t: export.Table, *, key: str, montrer: list[str] | None = None, haute
     shown = arrondir(export.codes_en_libelles(t.df.select(cols)), {c: t.unite(c) for c in cols})
     if texte_long and shown.height <= TABLE_MAX:
         texte = shown.select(
-            pl.col(c).map_elements(lambda v, u=t.unite(c): fmt_valeur(v, u), return_dtype=pl.String)
+            pl.Series(c, [fmt_valeur(v, t.unite(c)) for v in shown[c].to_list()], dtype=pl.String)
             if t.unite(c) not in ("texte", "date") else pl.col(c).cast(pl.String) for c in cols
         ).fill_null(VIDE)
         st.table(texte.rename({c: t.titre_colonne(c) for c in cols}), hide_index=True)

@@ -176,7 +176,7 @@ WRITTEN_BY_LOADS = {raw_table(t) for t in TEMPLATES} | {"load_log", "load_proble
 
 
 @functools.cache
-def _tables_read() -> dict[str, set[str]]:
+def tables_read() -> dict[str, set[str]]:
     """For each view of sql/, the tables a load writes that it reads, itself or through the
     views it reads: a load that wrote none of them cannot change its rows."""
     out: dict[str, set[str]] = {}
@@ -284,7 +284,7 @@ def _refresh_years(con: duckdb.DuckDBPyConnection, changes: Changes) -> None:
     if not years:
         return
     marts = _mart_names()
-    reads = _tables_read()
+    reads = tables_read()
     one_by_one = changes.sirets is not None and len(changes.sirets) <= MAX_SIAE_ONE_BY_ONE
     for f in _ordered_sql_files():
         if f.stem not in marts or not reads[f.stem] & changes.tables:
