@@ -7,6 +7,7 @@ from ui import acces, data, filtres, navigation, page
 st.set_page_config(page_title="Observatoire IAE", page_icon="📊", layout="wide",
                    initial_sidebar_state="expanded")
 
+st.session_state[page.APPLICATION_KEY] = True  # see page.hors_application
 page.style_global()
 # The filters first in the sidebar, above the sign-in notices: visible without scrolling at 1366x768.
 haut_de_barre = st.sidebar.container()

@@ -15,6 +15,8 @@ from ui.format import VIDE, arrondir, fmt_evolution, fmt_valeur
 from warehouse.scope import Filters
 
 FILTRES_KEY = "_filtres"
+APPLICATION_KEY = "_par_application"  # this session has run app.py (hors_application)
+_RELANCEE_KEY = "_relancee_par_application"
 REFERENTIEL = "pages/referentiel.py"
 
 NOTE_VIDE = (f"« {VIDE} » : valeur inconnue (retour non reçu, ou rapport dont le dénominateur est nul, "
@@ -29,13 +31,21 @@ def hors_application() -> None:
     no filters. app.py's st.navigation clears `PagesManager.uses_pages_directory`; when a
     page still finds it set, app.py did not run, so leave that mode and run again: app.py
     then opens this same page (same URL) with everything around it.
+
+    The flag belongs to the process: with several tabs opening at once on a new server, the
+    first clears it while the others are already running their page alone. So a session that
+    has never run app.py runs again too (once: a page file run by itself, as a test does,
+    would loop). The role is checked first, whichever way the page was reached.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
+    _role_autorise()
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
-    _role_autorise()
+    if not st.session_state.get(APPLICATION_KEY) and not st.session_state.get(_RELANCEE_KEY):
+        st.session_state[_RELANCEE_KEY] = True
+        st.rerun()
 
 
 def _role_autorise() -> None:
