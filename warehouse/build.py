@@ -12,7 +12,6 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Collection
 
 import duckdb
 
@@ -172,7 +171,8 @@ def _ordered_sql_files() -> list[Path]:
 
 
 # The tables a load writes: the raw rows of each template and the bookkeeping of returns.
-WRITTEN_BY_LOADS = {raw_table(t) for t in TEMPLATES} | {"load_log", "load_problems", "returns", "return_events"}
+BOOKKEEPING_TABLES = frozenset({"load_log", "load_problems", "returns", "return_events"})
+WRITTEN_BY_LOADS = {raw_table(t) for t in TEMPLATES} | BOOKKEEPING_TABLES
 
 
 @functools.cache
@@ -243,7 +243,6 @@ def refresh(con: duckdb.DuckDBPyConnection, changes: Changes | None = None) -> N
 # A mart row of year n reads the finances of n - 1 and n - 2 (indicateurs_siae, points_attention):
 # a change in year n changes the rows of n, n + 1 and n + 2. Raise it if a view reads further back.
 YEARS_READ_BACK = 2
-BOOKKEEPING_TABLES = frozenset({"load_log", "load_problems", "returns", "return_events"})
 
 
 # Marts each row of which reads only the rows of its own SIAE (every join is on siret): after a
