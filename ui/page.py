@@ -35,17 +35,17 @@ def hors_application() -> None:
     The flag belongs to the process: with several tabs opening at once on a new server, the
     first clears it while the others are already running their page alone. So a session that
     has never run app.py runs again too (once: a page file run by itself, as a test does,
-    would loop). The role is checked first, whichever way the page was reached.
+    would loop). Then the role is checked, whichever way the page was reached.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    _role_autorise()
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
     if not st.session_state.get(APPLICATION_KEY) and not st.session_state.get(_RELANCEE_KEY):
         st.session_state[_RELANCEE_KEY] = True
         st.rerun()
+    _role_autorise()
 
 
 def _role_autorise() -> None:
