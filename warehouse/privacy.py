@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import duckdb
 
 from warehouse import build
-from warehouse.db import WarehouseError, list_versions, scalar, writer_lock
+from warehouse.db import WarehouseError, copy_ahead, discard_spares, list_versions, scalar, writer_lock
 
 PERSON_TABLES = ("raw_salaries_insertion", "raw_personnel_permanent")
 
@@ -29,6 +29,7 @@ def _rewrite(link, where: str, params: dict) -> Erased:
         raise WarehouseError(f"aucun entrepôt à {link}")
     current_rows = 0
     with writer_lock(link):
+        discard_spares(link)  # a copy made ahead would bring back what is erased
         for v in versions:
             try:
                 con = duckdb.connect(str(v.path))
@@ -55,6 +56,7 @@ def _rewrite(link, where: str, params: dict) -> Erased:
                 con.close()
             if v.current:
                 current_rows = deleted
+    copy_ahead(link)
     return Erased(len(versions), current_rows)
 
 
