@@ -102,7 +102,7 @@ def load(args, year_dirs: list[Path], link: Path) -> dict:
     run = run_child(["-m", "loaders", "load", *map(str, year_dirs), "--db", str(link), "--user", "bench"],
                     timeout=1800)
     res = {"code_retour": run.returncode, "duree_s": run.seconds, "rss_max_octets": run.peak_rss,
-           "rss_max_noyau_octets": run.maxrss_kernel, "rss_max_echantillonne_octets": run.peak_rss_polled}
+           "rss_max_hwm_octets": run.peak_hwm_polled, "rss_max_echantillonne_octets": run.peak_rss_polled}
     if run.returncode != 0:
         res["erreur"] = (run.stdout + run.stderr).strip().splitlines()[-5:]
         return res
