@@ -10,6 +10,8 @@ from __future__ import annotations
 import filecmp
 import time
 
+import duckdb
+
 from conftest import CONVENTIONS, SALARIES, SIRET_A, query, write_csv
 from loaders.load import LOADED, load_files
 from warehouse import db as wdb
@@ -20,7 +22,7 @@ def _spare_of_current(link, timeout: float = 30.0):
     """The finished copy ahead of the current version (the copier runs detached)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        spare = wdb.current_file(link).with_name(wdb.current_file(link).name + wdb.SPARE_SUFFIX)
+        spare = wdb.spare_of(wdb.current_file(link))
         if spare.exists():
             return spare
         time.sleep(0.05)
@@ -54,14 +56,15 @@ def test_a_copy_of_another_version_or_cut_short_is_never_used(tmp_path, db):
     folder = wdb.versions_dir(db)
     older, current = wdb.list_versions(db)[0], wdb.current_file(db)
     # A stale copy of the older version (garbage inside), and a copy of the current one cut short.
-    (folder / (older.path.name + wdb.SPARE_SUFFIX)).write_bytes(b"not a warehouse")
-    cut = folder / (current.name + wdb.SPARE_SUFFIX)
+    stale = wdb.spare_of(older.path)
+    stale.write_bytes(b"not a warehouse")
+    cut = wdb.spare_of(current)
     cut.unlink()
     (folder / (cut.name + ".partielle12345")).write_bytes(b"half")
     [r] = load_files([write_csv(tmp_path / "s2.csv", SALARIES[0], SALARIES[1][:1])], db)
     assert r.status == LOADED
     assert query(db, "select count(*) from raw_conventions") == [(2,)]
-    assert not (folder / (older.path.name + wdb.SPARE_SUFFIX)).exists()
+    assert not stale.exists()
     assert not (folder / (cut.name + ".partielle12345")).exists()
 
 
@@ -97,3 +100,15 @@ def test_the_copy_ahead_waits_while_a_write_holds_the_lock(tmp_path, db):
         assert proc.poll() is None and not list(spare.parent.glob(f"*{wdb.SPARE_SUFFIX}*"))
     assert proc.wait(timeout=30) == 0
     assert filecmp.cmp(spare, wdb.current_file(db), shallow=False)
+
+
+def test_a_version_changed_in_place_after_its_copy_ahead_is_copied_again(tmp_path, db):
+    """A version file written outside a load (an old warehouse upgraded by hand, a backup copied
+    back over it) no longer matches the copy made ahead: the next write copies it afresh."""
+    load_files([write_csv(tmp_path / "c.csv", *CONVENTIONS)], db)
+    _spare_of_current(db)
+    con = duckdb.connect(str(wdb.current_file(db)))
+    con.execute("insert into meta values ('ajoute_a_la_main', 'oui')")
+    con.close()
+    load_files([write_csv(tmp_path / "s.csv", *SALARIES)], db)
+    assert query(db, "select value from meta where key = 'ajoute_a_la_main'") == [("oui",)]

@@ -10,7 +10,7 @@ to a new version, writes there, checkpoints, then swaps the link atomically. So
 - every previous version stays on disk and can be restored (`python -m warehouse restore`).
 
 The copy is made ahead: once a version is current, a detached process copies it to
-`<version>.prochaine` (SPARE_SUFFIX) under the writer lock held shared, and the next write
+`<version>.<stamp>.prochaine` (spare_of) under the writer lock held shared, and the next write
 takes that file instead of copying (0,37 s of a late return at national scale). A spare is
 only ever a copy of a version file at a moment no writer held the lock; a write discards the
 spares of other versions, and an in-place rewrite (warehouse.privacy) discards them all.
@@ -178,23 +178,43 @@ def new_version(link: Path, source: Path | None = None) -> Iterator[duckdb.DuckD
     copy_ahead(link)
 
 
-SPARE_SUFFIX = ".prochaine"  # v000012.duckdb.prochaine: a copy of v000012.duckdb for the next write
+SPARE_SUFFIX = ".prochaine"  # v000012.duckdb.<stamp>.prochaine: a copy of v000012.duckdb for the next write
 
 # Run by a detached interpreter (standard library only: it starts fast and imports nothing of
 # ours): wait for the writer lock shared, then copy the current version if it still is current.
+# The copy's name carries the source's stamp (_stamp): a source changed since in any way (a
+# version rewritten in place, a backup copied over it) no longer matches it.
 _COPY_AHEAD = """
 import fcntl, os, shutil, sys
 lock, link, src = sys.argv[1:4]
+def stamp():
+    st = os.stat(src)
+    return f"{st.st_ino}-{st.st_size}-{st.st_ctime_ns}"
 with open(lock, "a") as fh:
     fcntl.flock(fh, fcntl.LOCK_SH)
-    spare = src + ".prochaine"
+    before = stamp()
+    spare = f"{src}.{before}.prochaine"
     if os.path.realpath(link) == src and not os.path.exists(spare):
         part = spare + ".partielle" + str(os.getpid())
         shutil.copyfile(src, part)
         with open(part, "rb+") as f:
             os.fsync(f.fileno())
-        os.replace(part, spare)
+        if stamp() == before:
+            os.replace(part, spare)
+        else:
+            os.unlink(part)
 """
+
+
+def _stamp(path: Path) -> str:
+    """What changes whenever a file is written, replaced or copied over (ctime cannot be set)."""
+    st = path.stat()
+    return f"{st.st_ino}-{st.st_size}-{st.st_ctime_ns}"
+
+
+def spare_of(version: Path) -> Path:
+    """Where the copy made ahead of this version file, as it is now, would be."""
+    return version.with_name(f"{version.name}.{_stamp(version)}{SPARE_SUFFIX}")
 
 
 def copy_ahead(link: Path) -> subprocess.Popen | None:
@@ -213,7 +233,7 @@ def copy_ahead(link: Path) -> subprocess.Popen | None:
 def _take_spare(folder: Path, src: Path | None) -> Path | None:
     """The copy made ahead of `src`, if there is one (called under the writer lock); the
     spares of other versions and a copy cut short are removed."""
-    wanted = None if src is None else folder / (src.name + SPARE_SUFFIX)
+    wanted = None if src is None else spare_of(src)
     for f in folder.glob(f"*{SPARE_SUFFIX}*"):
         if f != wanted:
             f.unlink(missing_ok=True)
