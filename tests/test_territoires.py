@@ -192,15 +192,18 @@ def test_map_spec_is_valid_mercator_with_basin_borders_and_french_tooltips(con):
     assert spec["projection"] == {"type": "mercator"}
     layers = spec["layer"]
     assert [layer["mark"]["type"] for layer in layers] == ["geoshape", "geoshape", "circle", "text"]
-    borders = layers[1]["data"]["values"]
+    borders = spec["datasets"][layers[1]["data"]["name"]]
     assert sorted(b["properties"]["bassin"] for b in borders) == ["EST", "NORD", "OUEST", "SUD"]
     tips = [t["title"] for t in layers[0]["encoding"]["tooltip"]]
     assert tips[:3] == ["Commune", "Bassin", "ETP conventionnés pour 1 000 demandeurs"]
     assert spec["config"]["locale"]["number"]["decimal"] == ","
     # one disc per commune with SIAE, with their number: Saint-Denis, Sainte-Marie, Saint-Paul, Saint-Pierre, Tampon
-    values = next(iter(carte.charts.vega_lite(chart)["datasets"].values()))
-    assert values  # the discs' frame is sent as a dataset
-    saint_denis = next(f for f in layers[0]["data"]["values"] if f["properties"]["commune"] == "Saint-Denis")
+    sent = carte.charts.vega_lite(chart)  # what the page sends: the same outlines, the discs as Arrow
+    assert sent["datasets"]["communes"] == spec["datasets"]["communes"]
+    assert sent["datasets"]["bassins"] == borders
+    assert any(isinstance(v, bytes) and v for v in sent["datasets"].values())  # the discs' frame
+    saint_denis = next(f for f in spec["datasets"][layers[0]["data"]["name"]]
+                       if f["properties"]["commune"] == "Saint-Denis")
     assert saint_denis["properties"]["etp_conventionnes_pour_1000_de"] == pytest.approx(0.125)  # 2.5 x 1000 / 20 000
 
 

@@ -152,6 +152,11 @@ def vega_lite(chart: alt.TopLevelMixin) -> dict:
     """
     swap: list = []
     datasets: dict[str, bytes] = {}
+    # Datasets the builder set on the chart (a map's outlines: GeoJSON) go into the spec as they
+    # are, not through Altair's conversion, which walks every point.
+    given = chart._get("datasets", {}) or {}
+    if given:
+        chart.datasets = alt.Undefined
     try:
         _frames_named(chart, swap, datasets)
         # top_level=False: neither theme nor "$schema" (added below), datasets handled here.
@@ -165,7 +170,9 @@ def vega_lite(chart: alt.TopLevelMixin) -> dict:
     finally:
         for obj, data in swap:
             obj.data = data
-    return {"$schema": alt.SCHEMA_URL, **spec, "datasets": datasets}
+        if given:
+            chart.datasets = given
+    return {"$schema": alt.SCHEMA_URL, **spec, "datasets": {**datasets, **given}}
 
 
 MAX_LABELS = 5  # above, values written on every point overlap: only the first and last are
