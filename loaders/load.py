@@ -97,8 +97,12 @@ def check_file(path: Path, communes: set[str], display_name: str | None = None,
 
 
 def _check(path: Path, communes: set[str], display_name: str | None,
-           checksum: bool) -> tuple[FileResult, list[Checked], list]:
-    """check_file, and the fingerprints of the returns of each sheet (None: nothing to fingerprint)."""
+           checksum: bool, incoming: bool = True) -> tuple[FileResult, list[Checked], list]:
+    """check_file, and the fingerprints of the returns of each sheet (None: nothing to fingerprint).
+
+    `incoming`: list the returns the file carries, with their headline figures (the import page
+    shows them before loading); a load finds what it replaces in SQL and needs none (a national
+    load made 250,000 of them for nothing)."""
     result = FileResult(path, display_name or path.name)
     try:
         if checksum and path.exists() and path.is_file():
@@ -127,7 +131,7 @@ def _check(path: Path, communes: set[str], display_name: str | None,
     result.status = LOADED if not result.errors else REJECTED
     hashes = [_content_hashes(c.typed, list(c.sheet.template.return_key))
               if c.ok and "siret" in c.sheet.template.return_key else None for c in checked]
-    if result.status == LOADED:
+    if result.status == LOADED and incoming:
         result.incoming = [r for c, h in zip(checked, hashes) if h is not None
                            for r in incoming_returns(c.sheet.template.name, c.typed, h)]
     return result, checked, hashes
@@ -268,7 +272,7 @@ def _file_checksum(path: Path) -> str:
 
 def _check_for_load(path: Path, communes: set[str], name: str) -> tuple[FileResult, list[Checked], list]:
     """check_file, and the fingerprints of the returns of a file to be stored."""
-    return _check(path, communes, name, checksum=False)
+    return _check(path, communes, name, checksum=False, incoming=False)
 
 
 def _checked_ahead(files: list[Path], communes: set[str],
