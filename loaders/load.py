@@ -271,8 +271,15 @@ def _file_checksum(path: Path) -> str:
 
 
 def _check_for_load(path: Path, communes: set[str], name: str) -> tuple[FileResult, list[Checked], list]:
-    """check_file, and the fingerprints of the returns of a file to be stored."""
-    return _check(path, communes, name, checksum=False, incoming=False)
+    """check_file, and the fingerprints of the returns of a file to be stored.
+
+    A valid sheet's text frame is let go once typed: the store reads the typed one, and two
+    files are in memory at once (one stored, one checked), 40 MB each for a national return."""
+    result, checked, hashes = _check(path, communes, name, checksum=False, incoming=False)
+    if result.status == LOADED:
+        for c in checked:
+            c.sheet.frame = c.sheet.frame.clear()
+    return result, checked, hashes
 
 
 def _checked_ahead(files: list[Path], communes: set[str],
