@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from documents.pdf import Document, aujourdhui
 from ui import attention, labels
 from ui.format import VIDE, fmt_valeur
 from warehouse import regles
@@ -60,6 +59,8 @@ def fiche_pdf(fiche: pl.DataFrame, positions: pl.DataFrame, points: pl.DataFrame
               version: str = "") -> bytes:
     """The sheet as PDF bytes. `fiche`: queries.fiche_siae (n-2..n); `positions`:
     queries_attention.positions_pairs; `points`: queries_attention.points_attention of the SIAE."""
+    from documents.pdf import Document, aujourdhui  # fpdf: 0.35 s of imports, paid on the click only
+
     ident = fiche.filter(pl.col("annee") == annee).row(0, named=True)
     type_court = labels.type_siae(ident["type_siae"])
     doc = Document(f"Dialogue de gestion {annee} : {ident['raison_sociale']}",

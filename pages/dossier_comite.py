@@ -5,7 +5,7 @@ from datetime import date
 
 import streamlit as st
 
-from documents import comite, comite_pdf
+from documents import comite
 from ui import acces, data, export, labels, page
 from ui.format import fmt_nombre
 from warehouse.changements import CHANGEMENTS
@@ -41,7 +41,11 @@ def fichier(ext: str) -> bytes:
     with data.curseur() as cur:
         d = comite.lire(cur, db_path(), bassin, int(annee), scope, depuis)
     acces.noter_export(comite.nom_fichier(bassin, annee, ext), d.structures.height, scope.secret_statistique)
-    return comite.xlsx(d) if ext == "xlsx" else comite_pdf.pdf(d)
+    if ext == "xlsx":
+        return comite.xlsx(d)
+    from documents import comite_pdf  # fpdf: 0.35 s of imports, paid on the click only
+
+    return comite_pdf.pdf(d)
 
 
 b1, b2, _ = st.columns([1, 1, 3])
