@@ -315,8 +315,10 @@ def late_return_rows(t: Table, d: dict) -> None:
           f"{'retrouvé' if ok else 'NON retrouvé'} dans l'entrepôt", "tous réussis", ok)
     for e in d.get("erreurs", []):
         t.note(e)
-    t.add("Premier chargement", duree(d["premier_s"]), f"< {duree(CIBLE_TARDIF)}", d["premier_s"] < CIBLE_TARDIF)
-    t.add("Médiane / maximum", f"{duree(d['mediane_s'])} / {duree(d['max_s'])}", f"< {duree(CIBLE_TARDIF)}",
+    t.add("Premier chargement (sans copie faite d'avance)", duree(d["premier_s"]), f"< {duree(CIBLE_TARDIF)}",
+          d["premier_s"] < CIBLE_TARDIF)
+    t.add("Suivants (copie faite d'avance) : médiane / maximum", f"{duree(d['mediane_s'])} / {duree(d['max_s'])}",
+          f"< {duree(CIBLE_TARDIF)}",
           d["max_s"] < CIBLE_TARDIF)
     t.add("Mémoire maximale d'un chargement (RSS)", memoire(d["rss_max_octets"]), f"< {memoire(CIBLE_RSS_TARDIF)}",
           d["rss_max_octets"] < CIBLE_RSS_TARDIF)
