@@ -41,7 +41,8 @@ def fixture_warehouse(copy_to: Path | None = None) -> Path:
     if copy_to is None:
         return link
     target = Path(copy_to) / "wh"
-    shutil.copytree(link.parent, target, symlinks=True)
+    # Not the copy made ahead: its copier may be renaming it while copytree lists the folder.
+    shutil.copytree(link.parent, target, symlinks=True, ignore=shutil.ignore_patterns("*.prochaine*"))
     return target / link.name
 
 

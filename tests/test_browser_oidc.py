@@ -104,7 +104,7 @@ def app(provider, tmp_path_factory):
     folder = tmp_path_factory.mktemp("oidc")
     wh = folder / "wh"
     shutil.copytree(fixture_warehouse().parent, wh, symlinks=True,
-                    ignore=shutil.ignore_patterns("*.log", "*.audit.jsonl"))
+                    ignore=shutil.ignore_patterns("*.log", "*.audit.jsonl", "*.prochaine*"))
     link = wh / "iae.duckdb"
     users = folder / "utilisateurs.toml"
     users.write_text(USERS, encoding="utf-8")

@@ -37,7 +37,7 @@ def csv_c(path, rows):
 @pytest.fixture(scope="module")
 def entrepot(tmp_path_factory):
     folder = tmp_path_factory.mktemp("remplacement_navigateur")
-    shutil.copytree(fixture_warehouse().parent, folder / "wh", symlinks=True)
+    shutil.copytree(fixture_warehouse().parent, folder / "wh", symlinks=True, ignore=shutil.ignore_patterns("*.prochaine*"))
     link = folder / "wh" / "iae.duckdb"
     assert load_files([csv_c(folder / "salaries_C_2024.csv", salaries_rows(5, siret=C))], link)[0].status == "loaded"
     return link

@@ -29,7 +29,7 @@ def app(provider, tmp_path_factory):  # noqa: F811
 
     folder = tmp_path_factory.mktemp("territoires_navigateur")
     shutil.copytree(fixture_warehouse().parent, folder / "wh", symlinks=True,
-                    ignore=shutil.ignore_patterns("*.log", "*.audit.jsonl"))
+                    ignore=shutil.ignore_patterns("*.log", "*.audit.jsonl", "*.prochaine*"))
     link = folder / "wh" / "iae.duckdb"
     [r] = load_files([DEMANDE], link, user="tests")
     assert r.status == "loaded"

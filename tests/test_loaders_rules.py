@@ -127,7 +127,7 @@ def _loaded_once(tmp_path_factory):
 @pytest.fixture
 def loaded(_loaded_once, tmp_path):
     """A warehouse holding valid returns, so that "nothing changed" is a real check (a copy per test)."""
-    shutil.copytree(_loaded_once.parent, tmp_path / "wh", symlinks=True)
+    shutil.copytree(_loaded_once.parent, tmp_path / "wh", symlinks=True, ignore=shutil.ignore_patterns("*.prochaine*"))
     return tmp_path / "wh" / _loaded_once.name
 
 

@@ -65,7 +65,7 @@ def with_plan(copy_to: Path | None = None) -> Path:
     link = _with_plan()
     if copy_to is None:
         return link
-    shutil.copytree(link.parent, copy_to / "wh", symlinks=True)
+    shutil.copytree(link.parent, copy_to / "wh", symlinks=True, ignore=shutil.ignore_patterns("*.prochaine*"))
     return copy_to / "wh" / link.name
 
 

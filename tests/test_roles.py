@@ -201,7 +201,7 @@ def test_local_mode_is_one_audit_line_per_server_start(tmp_path):
     import shutil
 
     shutil.copytree(fixture_warehouse().parent, tmp_path / "wh", symlinks=True,
-                    ignore=shutil.ignore_patterns("*.log", "*.audit.jsonl"))
+                    ignore=shutil.ignore_patterns("*.log", "*.audit.jsonl", "*.prochaine*"))
     with iae_db(tmp_path / "wh" / "iae.duckdb") as link:
         for _ in range(3):  # three page loads: three Streamlit sessions of one process
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
