@@ -406,6 +406,8 @@ def main(argv=None) -> int:
         if not args.no_pages:
             step("pages", "pages (AppTest, processus séparé)")
             r["pages"] = pages(link, out)
+        else:
+            r["pages"] = {"statut": "ignore", "note": "option --no-pages", "pages": []}
         if not args.no_browser:
             step("sessions", f"navigateur : changements de page, puis {args.sessions} sessions")
             r["sessions"] = sessions.measure(link, args.sessions)
