@@ -258,7 +258,7 @@ def build_table(args, r: dict) -> Table:
             t.add("Relance après changement de filtre, en cache (médiane, page la plus lente)",
                   f"{duree(slow_c['filtre_cache_s'])} ({slow_c['page']})", f"< {duree(CIBLE_RELANCE)}",
                   slow_c["filtre_cache_s"] < CIBLE_RELANCE)
-    else:
+    elif pg.get("statut") == "ok":
         t.add("Pages", "aucune page mesurée", f"< {duree(CIBLE_PREMIERE_PAGE)} / < {duree(CIBLE_RELANCE)}")
 
     s = r["sessions"]
