@@ -112,3 +112,16 @@ def test_a_version_changed_in_place_after_its_copy_ahead_is_copied_again(tmp_pat
     con.close()
     load_files([write_csv(tmp_path / "s.csv", *SALARIES)], db)
     assert query(db, "select value from meta where key = 'ajoute_a_la_main'") == [("oui",)]
+
+
+def test_a_load_that_changes_nothing_still_leaves_a_copy_for_the_next(tmp_path, db, monkeypatch):
+    """The copy made ahead is taken, then thrown away with the version when every file was
+    already loaded as is: a new one is made, or the next load would copy for itself."""
+    conventions = write_csv(tmp_path / "c.csv", *CONVENTIONS)
+    load_files([conventions], db)
+    _spare_of_current(db)
+    [r] = load_files([conventions], db)
+    assert r.status == "unchanged"
+    _spare_of_current(db)
+    _no_copy(monkeypatch)
+    assert load_files([write_csv(tmp_path / "s.csv", *SALARIES)], db)[0].status == LOADED

@@ -144,8 +144,16 @@ def new_version(link: Path, source: Path | None = None) -> Iterator[duckdb.DuckD
     """A read-write connection on a copy of the current version (or of `source`).
 
     If the block ends normally the copy becomes the current version; if it raises, or the
-    process dies, the copy is discarded and the current version is untouched.
+    process dies, the copy is discarded and the current version is untouched. Either way the
+    copy for the next write is started (the one made ahead was used, kept or not).
     """
+    try:
+        yield from _new_version(link, source)
+    finally:
+        copy_ahead(link)
+
+
+def _new_version(link: Path, source: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
     with writer_lock(link):
         _adopt_plain_file(link)
         folder = versions_dir(link)
@@ -175,7 +183,6 @@ def new_version(link: Path, source: Path | None = None) -> Iterator[duckdb.DuckD
             os.fsync(fh.fileno())
         os.replace(tmp, final)
         _point_link(link, final)
-    copy_ahead(link)
 
 
 SPARE_SUFFIX = ".prochaine"  # v000012.duckdb.<stamp>.prochaine: a copy of v000012.duckdb for the next write
@@ -207,7 +214,8 @@ with open(lock, "a") as fh:
 
 
 def _stamp(path: Path) -> str:
-    """What changes whenever a file is written, replaced or copied over (ctime cannot be set)."""
+    """What changes whenever a file is written, replaced or copied over (ctime cannot be set).
+    The same as `stamp()` in _COPY_AHEAD (tests/test_versions_copy_ahead.py finds its copies)."""
     st = path.stat()
     return f"{st.st_ino}-{st.st_size}-{st.st_ctime_ns}"
 
