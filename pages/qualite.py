@@ -6,6 +6,8 @@ import streamlit as st
 from ui import chargements, charts, data, grilles, labels, page, rapports, suivi
 from ui.format import dates_fr, fmt_nombre, fmt_valeur, pluriel, VIDE
 
+ONGLET = "onglet_qualite"
+
 f = page.filtres()
 page.entete("Qualité des données", f, "qui a envoyé quel retour, qui relancer, les fichiers refusés et les "
             "alertes de cohérence.")
@@ -44,15 +46,16 @@ if scope.bassins is not None or scope.sirets is not None:
 
 relancer = data.lire("a_relancer", f) if voit_siae else None
 refuses = data.lire("fichiers_refuses", f) if voit_siae else None
-onglets = st.tabs([
+onglets = page.onglets([
     "Retours par structure",
     f"À relancer ({fmt_nombre(comptes['nb_a_relancer'])})",
     "Taux de retour par bassin et type",
     f"Fichiers refusés ({fmt_nombre(refuses.height if refuses is not None else 0)})",
     f"Alertes de cohérence ({fmt_nombre(alertes.height)})",
-])
+], key=ONGLET)
 
-with onglets[0]:
+
+def _matrice() -> None:
     if voit_siae:
         grille, templates = suivi.matrice(data.lire("suivi", f))
         st.caption(suivi.LEGENDE + ".")
@@ -68,7 +71,8 @@ with onglets[0]:
     else:
         st.info("Détail par structure non accessible à votre profil.")
 
-with onglets[1]:
+
+def _relance() -> None:
     if relancer is None:
         st.info("Détail par structure non accessible à votre profil.")
     elif relancer.is_empty():
@@ -90,7 +94,8 @@ with onglets[1]:
                      "siret"],
             key="relancer", fige="raison_sociale", hauteur=grilles.hauteur(relancer.height, 460))
 
-with onglets[2]:
+
+def _taux() -> None:
     detail = data.lire("taux_retour", f)
     if detail.is_empty():
         st.info("Aucune SIAE conventionnée pour cette sélection.")
@@ -109,7 +114,8 @@ with onglets[2]:
             key="taux_retour", hauteur=grilles.hauteur(detail.height))
         page.lien_referentiel(["taux_retour", "nb_retours_complets"])
 
-with onglets[3]:
+
+def _refuses() -> None:
     if refuses is None:
         st.info("Détail par structure non accessible à votre profil.")
     elif refuses.is_empty():
@@ -137,7 +143,8 @@ with onglets[3]:
         rapports.grille_rapport(rapports.problemes_depuis(lignes), key="refus", nom=f"rapport_chargement_{choix}.csv",
                                hauteur=grilles.hauteur(lignes.height), sans_fichier=True)
 
-with onglets[4]:
+
+def _alertes() -> None:
     if not voit_siae:
         st.info("Détail par structure non accessible à votre profil.")
     elif alertes.is_empty():
@@ -154,3 +161,9 @@ with onglets[4]:
                               titres=(("alerte_libelle", "Alerte"),)),
             montrer=["raison_sociale", "alerte_libelle", "detail", "bassin", "type_siae"],
             key="alertes", fige="raison_sociale", hauteur=grilles.hauteur(alertes.height, 460), texte_long=True)
+
+
+for onglet, contenu in zip(onglets, (_matrice, _relance, _taux, _refuses, _alertes)):
+    if onglet.open:  # only the open tab is computed and sent: six grids cost a national page switch
+        with onglet:
+            contenu()

@@ -98,8 +98,16 @@ def textes(at: AppTest) -> str:
                                             *at.error]).replace("\\", "")
 
 
+def onglet(at: AppTest, debut: str) -> AppTest:
+    """Open the tab whose label starts with `debut`, as a click does (only the open tab of
+    Qualité des données is computed and sent: ui.page.onglets)."""
+    [label] = [t.label for t in at.tabs if t.label.startswith(debut)]
+    at.session_state["onglet_qualite"] = label  # the tabs' key in pages/qualite.py
+    return run(None, at.run())
+
+
 def grille(at: AppTest, colonne: str) -> pl.DataFrame:
-    """The grid showing `colonne` (tabs render every grid of the page)."""
+    """The grid showing `colonne` (in Qualité des données, only the open tab's)."""
     for d in at.dataframe:
         if colonne in d.value.columns:
             return pl.from_pandas(d.value)
@@ -128,22 +136,23 @@ def test_quality_page_matrix_counts_and_chase_list(fixe):
     assert rows["Services Tampon"]["salaries_insertion"] == "❌ manquant"
     assert rows["Services Tampon"]["finances"] == "✅ reçu"
     assert matrice["raison_sociale"][0] == "Recyclerie de l'Ouest"  # who sent least comes first
+    assert not any(colonne in d.value.columns for d in at.dataframe for colonne in ("retours_manquants", "taux_retour"))
 
-    relance = grille(at, "retours_manquants")
+    relance = grille(onglet(at, "À relancer"), "retours_manquants")
     assert relance.select("raison_sociale", "retours_manquants", "nb_recus").rows() == [
         ("Recyclerie de l'Ouest", "Fiche structure, Salariés, Personnel, Finances", 0),
         ("Services Tampon", "Salariés", 3),
     ]
     # the return rate per basin and type comes from indicateurs_territoire
-    taux = grille(at, "taux_retour")
+    taux = grille(onglet(at, "Taux de retour"), "taux_retour")
     assert taux.select("bassin", "type_siae", "taux_retour", "nb_recus", "nb_manquants").rows() == [
         ("Nord", "ACI", 1.0, 4, 0), ("Nord", "ETTI", 1.0, 4, 0), ("Ouest", "ACI", 0.0, 0, 4),
         ("Sud", "AI", 0.0, 3, 1), ("Sud", "EI", 1.0, 4, 0)]
     assert len(at.get("vega_lite_chart")) == 1
-    alertes = at.table[0].value  # sentences: a table that wraps them
+    alertes = onglet(at, "Alertes de cohérence").table[0].value  # sentences: a table that wraps them
     assert alertes[["Raison sociale", "Alerte", "Bassin"]].values.tolist() == [
         ["Services Tampon", "Retour sans salarié en insertion", "Sud"]]
-    assert "Aucun fichier refusé pour les retours 2024" in textes(at)
+    assert "Aucun fichier refusé pour les retours 2024" in textes(onglet(at, "Fichiers refusés"))
 
 
 def test_quality_page_follows_the_global_filters(fixe):
@@ -151,7 +160,10 @@ def test_quality_page_follows_the_global_filters(fixe):
     at.sidebar.multiselect(key="bassins").set_value(["SUD"]).run()
     assert list(grille(at, "personnel_permanent")["raison_sociale"]) == ["Services Tampon", "Bâtiment Sud Insertion"]
     assert metrics(at)["Retours reçus sur 8"] == "7"
+    onglet(at, "À relancer (1)")
+    # the tab open stays open when the count in its label changes with the filters
     at.sidebar.multiselect(key="types").set_value(["EI"]).run()
+    assert [t.label for t in at.tabs][1] == "À relancer (0)"
     assert "Toutes les SIAE de la sélection ont envoyé leurs quatre retours 2024" in textes(at)
     at.sidebar.multiselect(key="bassins").set_value([]).run()
     at.sidebar.multiselect(key="types").set_value([]).run()
@@ -248,11 +260,11 @@ def test_refused_files_can_be_recorded_and_show_on_quality_and_history(entrepot)
     assert metrics(at)["Retours refusés"] == "1"
     rows = {r["raison_sociale"]: r for r in grille(at, "personnel_permanent").iter_rows(named=True)}
     assert rows["Recyclerie de l'Ouest"]["finances"] == "⛔ refusé"
-    refuses = grille(at, "toujours_refuse")
+    refuses = grille(onglet(at, "Fichiers refusés"), "toujours_refuse")
     assert refuses.select("fichier", "structures", "nb_erreurs", "toujours_refuse").rows() == [
         ("finances_D.csv", "Recyclerie de l'Ouest", 2, True)]
     assert at.table[0].value["Valeur"].tolist() == ["beaucoup", "-5"]
-    assert grille(at, "retours_refuses").filter(pl.col("raison_sociale") == "Recyclerie de l'Ouest")[
+    assert grille(onglet(at, "À relancer"), "retours_refuses").filter(pl.col("raison_sociale") == "Recyclerie de l'Ouest")[
         "retours_refuses"].to_list() == ["Finances"]
 
     run("pages/historique.py", at)

@@ -251,6 +251,17 @@ def boutons_export(t: export.Table, *, key: str) -> None:
                        help="Séparateur « ; », virgule décimale, UTF-8 : s'ouvre directement dans Excel.")
 
 
+def onglets(libelles: list[str], key: str) -> list:
+    """Tabs of which only the open one is computed and sent (`if onglet.open:`): hidden tabs
+    mounted their grids at every page switch. The tab chosen stays open when the count in its
+    label changes with the filters (« À relancer (3) » becoming « À relancer (2) »)."""
+    avant = st.session_state.get(key)
+    if avant is not None and avant not in libelles:
+        racine = avant.split(" (")[0]
+        st.session_state[key] = next((lib for lib in libelles if lib.split(" (")[0] == racine), libelles[0])
+    return st.tabs(libelles, key=key, on_change="rerun")
+
+
 def graphique(builder: Callable[[], alt.Chart], df: pl.DataFrame, *, vide: str, key: str | None = None,
               colonne: str | None = None) -> None:
     """A chart, or the reason there is none: never a blank chart. `colonne`: the column drawn,
