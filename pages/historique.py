@@ -99,6 +99,6 @@ else:
             st.button("Restaurer cette version", key="restaurer", type="primary", disabled=not confirme,
                       on_click=versions.restaurer, args=(int(numero), RESTAURE, "confirmer_restauration"))
     st.markdown("En ligne de commande, depuis le dossier de l'outil, la même chose s'écrit :")
-    st.code("python -m warehouse liste      # lister les liste (* = en service)\n"
-            "python -m warehouse restore N     # remettre en service la version N (copiée en nouvelle version)",
+    st.code("python -m warehouse versions     # lister les versions (* = en service)\n"
+            "python -m warehouse restore N    # remettre en service la version N (copiée en nouvelle version)",
             language="bash")

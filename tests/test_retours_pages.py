@@ -277,6 +277,14 @@ def test_refused_files_can_be_recorded_and_show_on_quality_and_history(entrepot)
     assert at.table[0].value["Règle"].str.contains("nombre attendu").any()
     at.toggle(key="refus_seuls").set_value(True).run()
     assert grille(at, "resultat")["file_name"].to_list() == ["finances_D.csv"]
+    # the command lines shown name real commands (it once said `python -m warehouse liste`)
+    from warehouse.__main__ import main as warehouse_main
+
+    for line in at.code[0].value.splitlines():
+        command = line.split("#")[0].split()[3]
+        with pytest.raises(SystemExit) as done:
+            warehouse_main([command, "--help"])
+        assert done.value.code == 0, line
 
 
 def test_a_replaced_return_shows_as_replaced(entrepot):
