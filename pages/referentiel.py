@@ -1,9 +1,30 @@
 """Référentiel des indicateurs: every indicator with its definition, formula and source, from the catalogue."""
 
+import polars as pl
 import streamlit as st
 
-from ui import filtres, labels, page
+from ui import export, filtres, labels, page
 from warehouse import catalogue, regles
+
+
+def referentiel_table(fiches) -> export.Table:
+    """The glossary as a table, for its export."""
+    cols = {"theme": "Thème", "indicateur": "Indicateur", "definition": "Définition", "formule": "Formule", "unite": "Unité",
+            "source": "Source", "vues": "Tables", "territoire": "Sur un territoire"}
+    df = pl.DataFrame({
+        "theme": [catalogue.theme(i.name) for i in fiches],
+        "indicateur": [i.label for i in fiches],
+        "definition": [i.definition for i in fiches],
+        "formule": [i.formula for i in fiches],
+        "unite": [labels.unite_texte(i.unit) for i in fiches],
+        "source": [", ".join(labels.source(s) for s in i.sources) for i in fiches],
+        "vues": [", ".join(labels.vue(v) for v in i.views) for i in fiches],
+        "territoire": [i.territoire for i in fiches],
+    }, schema={c: pl.String for c in cols})
+    return export.Table(df=df, colonnes=tuple(cols), nom="referentiel_indicateurs",
+                        titre="Référentiel des indicateurs", titres=tuple(cols.items()),
+                        unites=tuple((c, "texte") for c in cols))
+
 
 page.entete("Référentiel des indicateurs", None,
             "ce que mesure chaque indicateur, comment il est calculé et d'où viennent les données. Les mêmes "
@@ -42,7 +63,7 @@ for theme in [*catalogue.THEMES, ""]:
                 + (f"  \n**Sur un territoire** : {ind.territoire}" if ind.territoire else ""))
 
 if fiches:
-    page.boutons_export(page.referentiel_table(fiches), key="referentiel")
+    page.boutons_export(referentiel_table(fiches), key="referentiel")
 
 st.subheader("Les tables de données")
 for v in catalogue.VIEWS.values():

@@ -439,23 +439,3 @@ def libelles_formation(df: pl.DataFrame) -> pl.DataFrame:
     """formation_suivie is a yes/no column: its modalities in words."""
     return df.with_columns(pl.col("modalite").replace_strict(FORMATION, return_dtype=pl.String).alias("libelle"))
 
-
-def referentiel_table(fiches) -> export.Table:
-    """The glossary as a table, for its export."""
-    from warehouse import catalogue
-
-    cols = {"theme": "Thème", "indicateur": "Indicateur", "definition": "Définition", "formule": "Formule", "unite": "Unité",
-            "source": "Source", "vues": "Tables", "territoire": "Sur un territoire"}
-    df = pl.DataFrame({
-        "theme": [catalogue.theme(i.name) for i in fiches],
-        "indicateur": [i.label for i in fiches],
-        "definition": [i.definition for i in fiches],
-        "formule": [i.formula for i in fiches],
-        "unite": [labels.unite_texte(i.unit) for i in fiches],
-        "source": [", ".join(labels.source(s) for s in i.sources) for i in fiches],
-        "vues": [", ".join(labels.vue(v) for v in i.views) for i in fiches],
-        "territoire": [i.territoire for i in fiches],
-    }, schema={c: pl.String for c in cols})
-    return export.Table(df=df, colonnes=tuple(cols), nom="referentiel_indicateurs",
-                        titre="Référentiel des indicateurs", titres=tuple(cols.items()),
-                        unites=tuple((c, "texte") for c in cols))
